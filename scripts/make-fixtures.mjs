@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// Writes the small synthetic ONNX models used by the tests into test/fixtures/models/.
+// Run with `npm run fixtures` (node scripts/make-fixtures.mjs). Output is byte-identical
+// on every run: weights come from a seeded PRNG and nothing depends on time or platform.
+//
+//   add.onnx        a, b: float32 [2,3] -> sum = a + b. Smallest possible end-to-end check.
+//   mlp.onnx        x: float32 ['batch',4] -> Gemm(4x8) -> Relu -> Gemm(8x3) -> logits: float32
+//                   ['batch',3]. Seeded weights; checks symbolic dims and numerics vs a JS reference.
+//   int64-bool.onnx ids: int64 [1,'n'], mask: bool [1,'n'] -> ids_plus_one = ids + 1 (int64),
+//                   mask_not = Not(mask) (bool). Checks BigInt64Array / bool tensor round trips.
+//   heavy.onnx      x: float32 [1,256] -> 256 x (MatMul 256x256 + Add bias + Relu) -> y: float32
+//                   [1,256]. Tuned to take ~2 ms per run (after warm-up) on the 1-thread WASM backend,
+//                   for queueing / concurrency / timing tests. Layers cycle through 4 weight matrices
+//                   to keep the file ~1 MB (a loaded session still grows memory by ~60 MB).
+//
+// All models: ir_version 8, opset 17 (default domain), producer_name "webinfer-fixtures".
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import onnxProto from 'onnx-proto'; // CJS module: its default export is { onnx }
+
+const { onnx } = onnxProto;
+const { FLOAT, INT64, BOOL } = onnx.TensorProto.DataType;
+const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'models');
+
+const HEAVY_SIZE = 256;
+const HEAVY_LAYERS = 256;
+const HEAVY_DISTINCT_WEIGHTS = 4;
+
+/** mulberry32: tiny deterministic 32-bit PRNG; returns floats in [0, 1). */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` floats uniform in [-scale, scale], rounded to float32 so JS references match exactly. */
+function randomFloats(rand, count, scale = 1) {
+  return Array.from({ length: count }, () => Math.fround((rand() * 2 - 1) * scale));
+}
+
+/** A graph input/output; each dim is a number (dim_value) or a string (symbolic dim_param). */
+function tensorValueInfo(name, elemType, dims) {
+  const dim = dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+  return { name, type: { tensorType: { elemType, shape: { dim } } } };
+}
+
+/** A float32 initializer (constant weight) with the given dims and values. */
+function initializer(name, dims, floats) {
+  return { name, dims, dataType: FLOAT, floatData: floats };
+}
+
+/** An int64 tensor (used as a Constant node's value). */
+function int64Tensor(name, dims, ints) {
+  return { name, dims, dataType: INT64, int64Data: ints };
+}
+
+/** A node attribute; supports the kinds these fixtures need (int, float, tensor). */
+function attribute(name, value) {
+  const { AttributeType } = onnx.AttributeProto;
+  if (typeof value === 'object') return { name, type: AttributeType.TENSOR, t: value };
+  if (Number.isInteger(value)) return { name, type: AttributeType.INT, i: value };
+  return { name, type: AttributeType.FLOAT, f: value };
+}
+
+/** A graph node; names are derived from the first output so they are unique and stable. */
+function node(opType, input, output, attrs = {}) {
+  const attributes = Object.entries(attrs).map(([k, v]) => attribute(k, v));
+  return { opType, input, output, name: `${opType}_${output[0]}`, attribute: attributes };
+}
+
+/** Encodes a ModelProto around `graph` and writes it to OUT_DIR/file. */
+function writeModel(file, graph) {
+  const model = onnx.ModelProto.fromObject({
+    irVersion: 8,
+    producerName: 'webinfer-fixtures',
+    opsetImport: [{ domain: '', version: 17 }],
+    graph,
+  });
+  const bytes = onnx.ModelProto.encode(model).finish();
+  writeFileSync(join(OUT_DIR, file), bytes);
+  console.log(`wrote ${file} (${bytes.length} bytes)`);
+}
+
+function addModel() {
+  return {
+    name: 'add',
+    node: [node('Add', ['a', 'b'], ['sum'])],
+    input: [tensorValueInfo('a', FLOAT, [2, 3]), tensorValueInfo('b', FLOAT, [2, 3])],
+    output: [tensorValueInfo('sum', FLOAT, [2, 3])],
+  };
+}
+
+function mlpModel() {
+  const rand = mulberry32(1);
+  return {
+    name: 'mlp',
+    node: [
+      node('Gemm', ['x', 'W1', 'B1'], ['h']),
+      node('Relu', ['h'], ['h_relu']),
+      node('Gemm', ['h_relu', 'W2', 'B2'], ['logits']),
+    ],
+    initializer: [
+      initializer('W1', [4, 8], randomFloats(rand, 4 * 8)),
+      initializer('B1', [8], randomFloats(rand, 8)),
+      initializer('W2', [8, 3], randomFloats(rand, 8 * 3)),
+      initializer('B2', [3], randomFloats(rand, 3)),
+    ],
+    input: [tensorValueInfo('x', FLOAT, ['batch', 4])],
+    output: [tensorValueInfo('logits', FLOAT, ['batch', 3])],
+  };
+}
+
+function int64BoolModel() {
+  return {
+    name: 'int64_bool',
+    node: [
+      node('Constant', [], ['one'], { value: int64Tensor('one', [], [1]) }),
+      node('Add', ['ids', 'one'], ['ids_plus_one']),
+      node('Not', ['mask'], ['mask_not']),
+    ],
+    input: [tensorValueInfo('ids', INT64, [1, 'n']), tensorValueInfo('mask', BOOL, [1, 'n'])],
+    output: [tensorValueInfo('ids_plus_one', INT64, [1, 'n']), tensorValueInfo('mask_not', BOOL, [1, 'n'])],
+  };
+}
+
+function heavyModel() {
+  const rand = mulberry32(2);
+  const n = HEAVY_SIZE;
+  const scale = Math.sqrt(6 / n); // He-uniform: keeps activations O(1) through the Relu chain
+  const initializers = [];
+  for (let w = 0; w < HEAVY_DISTINCT_WEIGHTS; w++) {
+    initializers.push(initializer(`W${w}`, [n, n], randomFloats(rand, n * n, scale)));
+    initializers.push(initializer(`B${w}`, [n], randomFloats(rand, n, 0.1)));
+  }
+  const nodes = [];
+  let prev = 'x';
+  for (let i = 0; i < HEAVY_LAYERS; i++) {
+    const w = i % HEAVY_DISTINCT_WEIGHTS;
+    const out = i === HEAVY_LAYERS - 1 ? 'y' : `relu${i}`;
+    nodes.push(node('MatMul', [prev, `W${w}`], [`mm${i}`]));
+    nodes.push(node('Add', [`mm${i}`, `B${w}`], [`add${i}`]));
+    nodes.push(node('Relu', [`add${i}`], [out]));
+    prev = out;
+  }
+  return {
+    name: 'heavy',
+    node: nodes,
+    initializer: initializers,
+    input: [tensorValueInfo('x', FLOAT, [1, n])],
+    output: [tensorValueInfo('y', FLOAT, [1, n])],
+  };
+}
+
+mkdirSync(OUT_DIR, { recursive: true });
+writeModel('add.onnx', addModel());
+writeModel('mlp.onnx', mlpModel());
+writeModel('int64-bool.onnx', int64BoolModel());
+writeModel('heavy.onnx', heavyModel());

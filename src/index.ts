@@ -1,0 +1,48 @@
+/**
+ * webinfer: run ONNX models inside the browser, in a Web Worker, on WebGPU or WASM.
+ * This file is the table of contents of the public API. onnxruntime-web is never imported from
+ * here: it lives in the worker chunk.
+ */
+
+export {
+  AbortError,
+  BackendError,
+  FetchError,
+  InputError,
+  isWebinferError,
+  ModelError,
+  StateError,
+  WebinferError,
+  WorkerError,
+} from './errors.js';
+export { createRuntime, Runtime } from './runtime/create-runtime.js';
+export { Model } from './runtime/model.js';
+
+// Left out on purpose: serializeError/deserializeError and the worker API are internal wiring.
+
+export type {
+  BackendErrorCode,
+  ErrorCode,
+  ErrorDetails,
+  FetchErrorCode,
+  InputErrorCode,
+  ModelErrorCode,
+  StateErrorCode,
+  WorkerErrorCode,
+} from './errors.js';
+export type { LoadOptions, RuntimeOptions } from './runtime/create-runtime.js';
+export type { RunOptions, RunResult } from './runtime/model.js';
+export type {
+  Backend,
+  BackendAttempt,
+  Feeds,
+  LoadProgress,
+  LoadStage,
+  ModelInfo,
+  Outputs,
+  RunTimings,
+  Tensor,
+  TensorDataMap,
+  TensorInfo,
+  TensorType,
+} from './types.js';

@@ -1,0 +1,127 @@
+import { proxy } from 'comlink';
+import { StateError } from '../errors.js';
+import { abortable } from '../lib/abortable.js';
+import type { Backend, LoadProgress } from '../types.js';
+import { Model } from './model.js';
+import { spawnWorker } from './spawn-worker.js';
+import { WorkerConnection } from './worker-connection.js';
+
+/** Options of `createRuntime`. Every field has a default. */
+export interface RuntimeOptions {
+  /** Backends to try, in order. Default `['webgpu', 'wasm']`. */
+  backends?: readonly Backend[];
+  /** Wasm threads per worker; default: onnxruntime-web's choice (half the cores, at most 4). */
+  threads?: number;
+  /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
+  createWorker?: () => Worker;
+}
+
+/** Options of one `rt.load` call. */
+export interface LoadOptions {
+  /** Called with each progress report; never after the load settles. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Aborts the download and session creation in the worker. */
+  signal?: AbortSignal;
+  /** Overrides the runtime's `backends` for this model. */
+  backends?: readonly Backend[];
+}
+
+const knownBackends: readonly Backend[] = ['webgpu', 'wasm'];
+
+/**
+ * A webinfer runtime: one worker that holds the sessions of the models it loads.
+ *
+ * @example
+ * const rt = createRuntime({ backends: ['webgpu', 'wasm'] });
+ * const model = await rt.load('/models/add.onnx');
+ * const out = await model.run({ a, b });
+ * await rt.close();
+ */
+export class Runtime {
+  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker'>> & Pick<RuntimeOptions, 'threads'>;
+  #connection: WorkerConnection | undefined;
+  #closed = false;
+  #nextCallId = 1;
+
+  /** @internal Made by `createRuntime`. */
+  constructor(options: RuntimeOptions) {
+    this.#options = {
+      backends: checkBackends(options.backends ?? knownBackends),
+      createWorker: options.createWorker ?? spawnWorker,
+      ...(options.threads === undefined ? {} : { threads: checkThreads(options.threads) }),
+    };
+  }
+
+  /** Fetches a bare `.onnx` model and creates its session on the first backend that works. */
+  async load(url: string | URL, options: LoadOptions = {}): Promise<Model> {
+    const connection = this.#connect();
+    const backends = options.backends ? checkBackends(options.backends) : this.#options.backends;
+    const callId = this.#nextCallId++;
+    let settled = false;
+    const onProgress = options.onProgress;
+    const progress = onProgress && proxy((p: LoadProgress) => settled || options.signal?.aborted || onProgress(p));
+    const request = {
+      url: new URL(url, globalThis.location?.href).href,
+      backends,
+      callId,
+      ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
+    };
+    try {
+      const { handle, info } = await abortable(
+        connection.call((remote) => remote.load(request, progress)),
+        options.signal,
+        () => void connection.call((remote) => remote.abort(callId)).catch(() => undefined),
+      );
+      return new Model(connection, handle, info);
+    } finally {
+      settled = true;
+    }
+  }
+
+  /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#connection?.close();
+    this.#connection = undefined;
+  }
+
+  #connect(): WorkerConnection {
+    if (this.#closed) throw new StateError('runtime-closed', 'The runtime was closed');
+    this.#connection ??= new WorkerConnection(this.#options.createWorker());
+    return this.#connection;
+  }
+}
+
+/**
+ * Creates a runtime. Nothing starts until the first `load`.
+ *
+ * @example
+ * const rt = createRuntime();
+ * const vad = await rt.load('/models/silero_vad.onnx', { onProgress: (p) => console.log(p) });
+ */
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  return new Runtime(options);
+}
+
+function checkBackends(backends: readonly Backend[]): readonly Backend[] {
+  const bad = Array.isArray(backends) ? backends.find((b) => !knownBackends.includes(b)) : backends;
+  if (!Array.isArray(backends) || backends.length === 0 || bad !== undefined) {
+    throw new StateError(
+      'invalid-options',
+      `backends must be a non-empty list of ${JSON.stringify(knownBackends)}, got ${JSON.stringify(backends)}`,
+      {
+        details: { option: 'backends', expected: knownBackends.join(' | '), actual: JSON.stringify(backends) },
+      },
+    );
+  }
+  return [...backends];
+}
+
+function checkThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new StateError('invalid-options', `threads must be a positive integer, got ${threads}`, {
+      details: { option: 'threads', expected: 'integer >= 1', actual: String(threads) },
+    });
+  }
+  return threads;
+}

@@ -1,0 +1,82 @@
+import { transfer } from 'comlink';
+import { StateError } from '../errors.js';
+import { abortable } from '../lib/abortable.js';
+import { validateFeeds } from '../session/validate-feeds.js';
+import type { Feeds, ModelInfo, Outputs, RunTimings } from '../types.js';
+import { prepareFeeds } from './prepare-feeds.js';
+import type { WorkerConnection } from './worker-connection.js';
+
+/** Options of one `model.run` call. */
+export interface RunOptions {
+  /** Rejects the call with an `AbortError`; the worker drops the result. */
+  signal?: AbortSignal;
+  /**
+   * Copy inputs instead of transferring their buffers. By default a feed whose `data` spans its
+   * whole `ArrayBuffer` is transferred to the worker and reads as empty (detached) afterwards.
+   */
+  keepInputs?: boolean;
+}
+
+/** What `model.runDetailed` resolves to. */
+export interface RunResult {
+  readonly outputs: Outputs;
+  /** Phases measured in the worker, plus the page's round trip. */
+  readonly timings: RunTimings & { readonly roundTripMs: number };
+}
+
+/**
+ * A loaded model. Made by `rt.load`; runs in the runtime's worker.
+ *
+ * @example
+ * const out = await model.run({ x: { type: 'float32', data: new Float32Array(4), dims: [1, 4] } });
+ * console.log(model.info.backend, out.logits?.data);
+ */
+export class Model {
+  /** What the model is and where it runs. */
+  readonly info: ModelInfo;
+  readonly #connection: WorkerConnection;
+  readonly #handle: number;
+  #disposed = false;
+
+  /** @internal Made by `Runtime.load`. */
+  constructor(connection: WorkerConnection, handle: number, info: ModelInfo) {
+    this.#connection = connection;
+    this.#handle = handle;
+    this.info = info;
+  }
+
+  /**
+   * Runs the model on `feeds` (tensors by input name) and resolves to the outputs by name.
+   * Feeds are checked against `info.inputs` first: a wrong name, dtype or shape, a missing input
+   * or a detached buffer rejects with an `InputError` and nothing reaches the worker.
+   */
+  async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
+    return (await this.runDetailed(feeds, options)).outputs;
+  }
+
+  /** Like `run`, and also says where the time went. */
+  async runDetailed(feeds: Feeds, options: RunOptions = {}): Promise<RunResult> {
+    this.#assertUsable();
+    validateFeeds(feeds, this.info.inputs);
+    const started = performance.now();
+    const prepared = prepareFeeds(feeds, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
+    const reply = await abortable(
+      this.#connection.call((remote) => remote.run(this.#handle, transfer(prepared.feeds, prepared.transfer))),
+      options.signal,
+    );
+    return { outputs: reply.outputs, timings: { ...reply.timings, roundTripMs: performance.now() - started } };
+  }
+
+  /** Releases the session in the worker. Later calls reject with `model-disposed`. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    await this.#connection.call((remote) => remote.dispose(this.#handle));
+  }
+
+  #assertUsable(): void {
+    if (this.#disposed) {
+      throw new StateError('model-disposed', `Model "${this.info.id}" was disposed`, { details: { model: this.info.id } });
+    }
+  }
+}

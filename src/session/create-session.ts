@@ -1,0 +1,95 @@
+import type { InferenceSession } from 'onnxruntime-web';
+import { BackendError, ModelError } from '../errors.js';
+import type { Backend, BackendAttempt } from '../types.js';
+import type { OrtLoader, OrtModule } from './ort-loader.js';
+import { whyNoWebGpu } from './webgpu-probe.js';
+
+export interface SessionOptions {
+  readonly backends: readonly Backend[];
+  readonly loadOrt: OrtLoader;
+  /** Wasm threads; `undefined` lets onnxruntime-web choose (half the cores, at most 4). */
+  readonly threads?: number | undefined;
+}
+
+export interface ChosenSession {
+  readonly session: InferenceSession;
+  readonly ort: OrtModule;
+  readonly backend: Backend;
+  readonly attempts: readonly BackendAttempt[];
+  readonly fallbackReason?: string;
+  readonly threads: number;
+  readonly singleThreadReason?: string;
+}
+
+const notIsolated =
+  'not cross-origin isolated: serve the page with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp to use wasm threads';
+
+/**
+ * Creates a session on the first backend that works, trying each on exactly that backend (one
+ * execution provider per try), so the backend in use is always known, with the reason each
+ * earlier one was passed over.
+ */
+export async function createSession(model: Uint8Array, options: SessionOptions): Promise<ChosenSession> {
+  const attempts: BackendAttempt[] = [];
+  for (const backend of options.backends) {
+    const unavailable = backend === 'webgpu' ? await whyNoWebGpu() : undefined;
+    if (unavailable) {
+      attempts.push({ backend, ok: false, reason: unavailable });
+      continue;
+    }
+    try {
+      const ort = await options.loadOrt(backend);
+      const singleThreadReason = configureWasm(ort, options.threads);
+      const session = await ort.InferenceSession.create(model, { executionProviders: [backend] });
+      attempts.push({ backend, ok: true });
+      const fallbackReason = attempts
+        .filter((a) => !a.ok)
+        .map((a) => `${a.backend}: ${a.reason}`)
+        .join('; ');
+      return {
+        session,
+        ort,
+        backend,
+        attempts,
+        threads: threadsInUse(ort),
+        ...(fallbackReason ? { fallbackReason } : {}),
+        ...(singleThreadReason ? { singleThreadReason } : {}),
+      };
+    } catch (error) {
+      attempts.push({ backend, ok: false, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const summary = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+  const details = { attempts: attempts.map((a) => ({ ...a })), expected: options.backends.join(' | ') };
+  // The wasm backend runs every ONNX operator: when it was tried and failed, the model is at fault.
+  if (attempts.some((a) => a.backend === 'wasm' && a.reason !== undefined)) {
+    throw new ModelError('model-invalid', `onnxruntime-web could not create a session for this model (${summary})`, { details });
+  }
+  throw new BackendError(
+    'backend-unavailable',
+    `No requested backend could run the model (${summary || 'no backends requested'})`,
+    {
+      details,
+    },
+  );
+}
+
+/** Sets onnxruntime-web's wasm flags before its first session; returns why threads are off, if so. */
+function configureWasm(ort: OrtModule, threads: number | undefined): string | undefined {
+  // We already are in a worker: onnxruntime-web's own proxy worker would only add a hop.
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+  if (!globalThis.crossOriginIsolated) {
+    ort.env.wasm.numThreads = 1;
+    return notIsolated;
+  }
+  if (threads !== undefined) ort.env.wasm.numThreads = threads;
+  return undefined;
+}
+
+function threadsInUse(ort: OrtModule): number {
+  const set = ort.env.wasm.numThreads;
+  if (set !== undefined && set > 0) return set;
+  // onnxruntime-web's default when unset (wasm-factory: half the logical cores, at most 4).
+  return Math.min(4, Math.ceil((globalThis.navigator?.hardwareConcurrency ?? 1) / 2));
+}

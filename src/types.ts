@@ -1,0 +1,113 @@
+/** Types shared by the page, the worker and the public API. Type-only: nothing here runs. */
+
+/** Element types of tensors, named as onnxruntime-web names them. */
+export type TensorType =
+  | 'float32'
+  | 'float16'
+  | 'float64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'bool'
+  | 'string';
+
+/** The array that holds each element type. `float16` also takes a `Float16Array` where the browser has one. */
+export interface TensorDataMap {
+  float32: Float32Array;
+  float16: Uint16Array;
+  float64: Float64Array;
+  int8: Int8Array;
+  uint8: Uint8Array;
+  int16: Int16Array;
+  uint16: Uint16Array;
+  int32: Int32Array;
+  uint32: Uint32Array;
+  int64: BigInt64Array;
+  uint64: BigUint64Array;
+  bool: Uint8Array;
+  string: string[];
+}
+
+/** A tensor as webinfer takes and returns it: plain data that crosses `postMessage`. */
+export type Tensor = {
+  [T in TensorType]: { readonly type: T; readonly data: TensorDataMap[T]; readonly dims: readonly number[] };
+}[TensorType];
+
+/** Model inputs by name. */
+export type Feeds = Readonly<Record<string, Tensor>>;
+
+/** Model outputs by name. */
+export type Outputs = Record<string, Tensor>;
+
+/** An input or output as the model declares it. A string dimension is symbolic (dynamic). */
+export interface TensorInfo {
+  readonly name: string;
+  /** `'unknown'` for non-tensor values (sequences, maps). */
+  readonly type: TensorType | 'unknown';
+  /** `null` when the model does not declare a shape. */
+  readonly dims: readonly (number | string)[] | null;
+}
+
+/** Where a model can run. */
+export type Backend = 'webgpu' | 'wasm';
+
+/** One try at creating a session on one backend. */
+export interface BackendAttempt {
+  readonly backend: Backend;
+  readonly ok: boolean;
+  /** Why the backend was not used; absent when `ok`. */
+  readonly reason?: string;
+}
+
+/** What a loaded model is and where it runs. */
+export interface ModelInfo {
+  /** The model's name: the file name without `.onnx` for a bare model URL. */
+  readonly id: string;
+  /** For a bare model URL, the first 12 hex digits of the file's SHA-256. */
+  readonly version: string;
+  /** The absolute URL the model was loaded from. */
+  readonly url: string;
+  readonly bytes: number;
+  /** The backend the session runs on. */
+  readonly backend: Backend;
+  /** Why the backends before `backend` were not used; absent when the first choice worked. */
+  readonly fallbackReason?: string;
+  readonly attempts: readonly BackendAttempt[];
+  /** Whether the worker is cross-origin isolated, which wasm threads need. */
+  readonly crossOriginIsolated: boolean;
+  /** onnxruntime-web's wasm thread count for this session. */
+  readonly threads: number;
+  /** Why only one thread is used, when that is not the caller's choice. */
+  readonly singleThreadReason?: string;
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  /** Milliseconds from `load()` to a ready session, measured in the worker. */
+  readonly loadMs: number;
+}
+
+/** Stages reported while a model loads. */
+export type LoadStage = 'downloading' | 'creating-session' | 'ready';
+
+/** A progress report from `rt.load`. `total` is null when the size is not known in advance. */
+export interface LoadProgress {
+  readonly stage: LoadStage;
+  readonly loaded: number;
+  readonly total: number | null;
+}
+
+/** Milliseconds spent in each phase of one `run`, measured in the worker. */
+export interface RunTimings {
+  /** Time waiting for the session (WebGPU sessions run one call at a time). */
+  readonly queueMs: number;
+  /** Input checks and tensor construction. */
+  readonly prepareMs: number;
+  /** `session.run` itself. */
+  readonly inferenceMs: number;
+  /** From the worker receiving the call to it sending the reply. */
+  readonly workerMs: number;
+}

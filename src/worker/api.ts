@@ -1,0 +1,36 @@
+import type { Backend, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
+
+/** What the page asks the worker to load. */
+export interface LoadRequest {
+  /** Absolute URL of a bare `.onnx` file. */
+  readonly url: string;
+  /** Backends to try, in order. */
+  readonly backends: readonly Backend[];
+  /** Wasm threads; `undefined` lets onnxruntime-web choose. */
+  readonly threads?: number;
+  /** Names this call for `abort(callId)`. */
+  readonly callId: number;
+}
+
+export interface LoadReply {
+  /** Names the loaded model in later calls. */
+  readonly handle: number;
+  readonly info: ModelInfo;
+}
+
+export interface RunReply {
+  readonly outputs: Outputs;
+  readonly timings: RunTimings;
+}
+
+/**
+ * The worker's API, exposed through Comlink as one typed object (each method's outcome travels
+ * as a `Wire`, see `lib/wire.ts`). Buffers of feeds and outputs are transferred, not copied.
+ */
+export interface WorkerApi {
+  load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;
+  run(handle: number, feeds: Feeds): Promise<RunReply>;
+  dispose(handle: number): Promise<void>;
+  /** Aborts the `load` named by `callId`; does nothing if it has finished. */
+  abort(callId: number): void;
+}

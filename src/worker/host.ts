@@ -1,0 +1,108 @@
+import { releaseProxy } from 'comlink';
+import { fetchModel } from '../artifacts/fetch-model.js';
+import { StateError } from '../errors.js';
+import { withTransfer } from '../lib/wire.js';
+import { createSession } from '../session/create-session.js';
+import { LoadedModel } from '../session/loaded-model.js';
+import { createOrtLoader } from '../session/ort-loader.js';
+import { describeValues } from '../session/tensors.js';
+import type { ModelInfo } from '../types.js';
+import type { LoadRequest, WorkerApi } from './api.js';
+
+/**
+ * The runtime host: owns every session in this worker. The page names models by the handle
+ * `load` returns; the host is the only code that touches onnxruntime-web.
+ */
+export function createHost(): WorkerApi {
+  const models = new Map<number, LoadedModel>();
+  const loads = new Map<number, AbortController>();
+  const loadOrt = createOrtLoader();
+  let nextHandle = 1;
+
+  const modelFor = (handle: number): LoadedModel => {
+    const model = models.get(handle);
+    if (!model)
+      throw new StateError('model-disposed', `Model handle ${handle} is not loaded (disposed, or never loaded)`, {
+        details: { handle },
+      });
+    return model;
+  };
+
+  return {
+    async load(request: LoadRequest, onProgress) {
+      const controller = new AbortController();
+      loads.set(request.callId, controller);
+      const started = performance.now();
+      try {
+        const bytes = await fetchModel(request.url, {
+          signal: controller.signal,
+          ...(onProgress ? { onProgress: (p) => void onProgress(p) } : {}),
+        });
+        controller.signal.throwIfAborted();
+        void onProgress?.({ stage: 'creating-session', loaded: bytes.byteLength, total: bytes.byteLength });
+        const chosen = await createSession(bytes, { backends: request.backends, loadOrt, threads: request.threads });
+        const info: ModelInfo = {
+          id: modelName(request.url),
+          version: await contentVersion(bytes),
+          url: request.url,
+          bytes: bytes.byteLength,
+          backend: chosen.backend,
+          attempts: chosen.attempts,
+          crossOriginIsolated: globalThis.crossOriginIsolated === true,
+          threads: chosen.threads,
+          inputs: describeValues(chosen.session.inputMetadata),
+          outputs: describeValues(chosen.session.outputMetadata),
+          loadMs: performance.now() - started,
+          ...(chosen.fallbackReason ? { fallbackReason: chosen.fallbackReason } : {}),
+          ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
+        };
+        if (controller.signal.aborted) {
+          await chosen.session.release();
+          controller.signal.throwIfAborted();
+        }
+        const handle = nextHandle++;
+        models.set(handle, new LoadedModel(chosen, info));
+        void onProgress?.({ stage: 'ready', loaded: bytes.byteLength, total: bytes.byteLength });
+        return { handle, info };
+      } finally {
+        loads.delete(request.callId);
+        releaseCallback(onProgress);
+      }
+    },
+
+    async run(handle, feeds) {
+      const { outputs, timings, buffers } = await modelFor(handle).run(feeds);
+      return withTransfer({ outputs, timings }, buffers);
+    },
+
+    async dispose(handle) {
+      const model = models.get(handle);
+      if (!model) return;
+      models.delete(handle);
+      await model.release();
+    },
+
+    abort(callId) {
+      loads.get(callId)?.abort();
+    },
+  };
+}
+
+/** Frees the port of a Comlink callback proxy once the call that got it is over. */
+function releaseCallback(callback: unknown): void {
+  const release = (callback as { [releaseProxy]?: unknown } | undefined)?.[releaseProxy];
+  if (typeof release === 'function') release.call(callback);
+}
+
+function modelName(url: string): string {
+  const file = new URL(url).pathname.split('/').pop() ?? '';
+  return decodeURIComponent(file).replace(/\.onnx$/i, '') || 'model';
+}
+
+/** The first 12 hex digits of the SHA-256 of the model bytes: a version that names the content. */
+async function contentVersion(bytes: Uint8Array): Promise<string> {
+  // WebCrypto exists only in secure contexts (https, localhost).
+  if (!globalThis.crypto?.subtle) return 'unversioned';
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(digest.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
+}

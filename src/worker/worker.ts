@@ -1,0 +1,10 @@
+/// <reference lib="webworker" />
+/**
+ * The worker entry: exposes the runtime host to the page through Comlink. This module is the
+ * worker chunk's root; it is the only place onnxruntime-web is reached from (via the host).
+ */
+import { expose } from 'comlink';
+import { toWire } from '../lib/wire.js';
+import { createHost } from './host.js';
+
+expose(toWire(createHost()));

@@ -1,0 +1,14 @@
+/** URLs of the test models, served by Vite's dev server. */
+import addUrl from '../../fixtures/models/add.onnx?url';
+import heavyUrl from '../../fixtures/models/heavy.onnx?url';
+import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
+import mlpUrl from '../../fixtures/models/mlp.onnx?url';
+
+export const models = {
+  add: addUrl,
+  mlp: mlpUrl,
+  int64Bool: int64BoolUrl,
+  heavy: heavyUrl,
+  /** Silero VAD v5, a real model shipped by the @ricky0123/vad-web devDependency. */
+  vad: '/node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+} as const;

@@ -1,0 +1,37 @@
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { baseChromiumArgs, chromiumPath, isolationHeaders, webgpuArg } from './test/support/node/chromium.js';
+
+/** A Vitest browser-mode project in Debian's Chromium, pages served cross-origin isolated. */
+function browserProject(name: string, include: string[], args: string[]): TestProjectInlineConfiguration {
+  return {
+    server: { headers: isolationHeaders },
+    // Pre-bundle onnxruntime-web up front, or Vite re-optimizes it mid-run and reloads the test.
+    optimizeDeps: { include: ['onnxruntime-web/wasm', 'onnxruntime-web/webgpu', 'comlink'] },
+    test: {
+      name,
+      include,
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      // Two cores: one test file at a time keeps WebGPU's software adapter and wasm from starving.
+      fileParallelism: false,
+      browser: {
+        enabled: true,
+        headless: true,
+        provider: playwright({ launchOptions: { executablePath: chromiumPath, args } }),
+        instances: [{ browser: 'chromium' }],
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      browserProject('browser', ['test/browser/**/*.test.ts'], [...baseChromiumArgs, webgpuArg]),
+      browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], baseChromiumArgs),
+      { test: { name: 'consumer', include: ['test/consumer/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 300_000 } },
+    ],
+  },
+});
