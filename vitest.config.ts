@@ -30,8 +30,16 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
       browserProject('browser', ['test/browser/**/*.test.ts'], [...baseChromiumArgs, webgpuArg]),
-      browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], baseChromiumArgs),
-      { test: { name: 'consumer', include: ['test/consumer/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 300_000 } },
+      browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
+      {
+        test: {
+          name: 'consumer',
+          include: ['test/consumer/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
     ],
   },
 });

@@ -44,7 +44,10 @@ export type Feeds = Readonly<Record<string, Tensor>>;
 /** Model outputs by name. */
 export type Outputs = Record<string, Tensor>;
 
-/** An input or output as the model declares it. A string dimension is symbolic (dynamic). */
+/**
+ * An input or output as the model declares it. A string dimension is symbolic (dynamic, and the
+ * same size wherever the name recurs); -1 is a dynamic dimension without a name.
+ */
 export interface TensorInfo {
   readonly name: string;
   /** `'unknown'` for non-tensor values (sequences, maps). */

@@ -27,6 +27,7 @@ export interface LoadOptions {
 }
 
 const knownBackends: readonly Backend[] = ['webgpu', 'wasm'];
+const ignore = () => undefined;
 
 /**
  * A webinfer runtime: one worker that holds the sessions of the models it loads.
@@ -66,12 +67,13 @@ export class Runtime {
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
     };
+    const loading = connection.call((remote) => remote.load(request, progress));
     try {
-      const { handle, info } = await abortable(
-        connection.call((remote) => remote.load(request, progress)),
-        options.signal,
-        () => void connection.call((remote) => remote.abort(callId)).catch(() => undefined),
-      );
+      const { handle, info } = await abortable(loading, options.signal, () => {
+        connection.call((remote) => remote.abort(callId)).catch(ignore);
+        // The worker may finish before it hears of the abort: free what it loaded.
+        loading.then(({ handle }) => connection.call((remote) => remote.dispose(handle))).catch(ignore);
+      });
       return new Model(connection, handle, info);
     } finally {
       settled = true;

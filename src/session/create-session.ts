@@ -40,7 +40,8 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
     try {
       const ort = await options.loadOrt(backend);
       const singleThreadReason = configureWasm(ort, options.threads);
-      const session = await ort.InferenceSession.create(model, { executionProviders: [backend] });
+      // logSeverityLevel 3: errors only from the C++ side (its node-placement warnings are noise here).
+      const session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
       attempts.push({ backend, ok: true });
       const fallbackReason = attempts
         .filter((a) => !a.ok)

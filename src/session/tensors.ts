@@ -44,6 +44,14 @@ export function describeValues(metadata: readonly ValueMetadata[]): TensorInfo[]
   return metadata.map((value) => ({
     name: value.name,
     type: value.isTensor && isTensorType(value.type) ? value.type : 'unknown',
-    dims: value.isTensor && value.shape ? [...value.shape] : null,
+    dims: value.isTensor && value.shape ? value.shape.map(normalizeDim) : null,
   }));
+}
+
+/**
+ * onnxruntime-web reports a dynamic dimension that has no name as 4294967295 (-1 read as
+ * unsigned, seen on Silero VAD); webinfer reports it as -1.
+ */
+function normalizeDim(dim: number | string): number | string {
+  return typeof dim === 'number' && (dim < 0 || dim > 0x7fffffff) ? -1 : dim;
 }

@@ -1,6 +1,6 @@
 import { releaseProxy } from 'comlink';
 import { fetchModel } from '../artifacts/fetch-model.js';
-import { StateError } from '../errors.js';
+import { AbortError, StateError } from '../errors.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
@@ -64,6 +64,8 @@ export function createHost(): WorkerApi {
         models.set(handle, new LoadedModel(chosen, info));
         void onProgress?.({ stage: 'ready', loaded: bytes.byteLength, total: bytes.byteLength });
         return { handle, info };
+      } catch (error) {
+        throw controller.signal.aborted ? new AbortError('The load was aborted', { cause: error }) : error;
       } finally {
         loads.delete(request.callId);
         releaseCallback(onProgress);

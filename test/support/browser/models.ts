@@ -11,4 +11,6 @@ export const models = {
   heavy: heavyUrl,
   /** Silero VAD v5, a real model shipped by the @ricky0123/vad-web devDependency. */
   vad: '/node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+  /** Silero VAD v4 ("legacy"), from the same package: separate h and c LSTM states. */
+  vadLegacy: '/node_modules/@ricky0123/vad-web/dist/silero_vad_legacy.onnx',
 } as const;
