@@ -1,0 +1,22 @@
+import { expect, test } from 'vitest';
+import { createRuntime } from '../../src/index.js';
+import { models } from '../support/browser/models.js';
+import { bytesOf, randomFloats, seededRandom } from '../support/browser/tensors.js';
+
+/** The page under test is cross-origin isolated, so wasm threads can be used when asked for. */
+test('two wasm threads run and give the same results as one', async () => {
+  const [one, two] = [createRuntime({ backends: ['wasm'], threads: 1 }), createRuntime({ backends: ['wasm'], threads: 2 })];
+  const [a, b] = [await one.load(models.heavy), await two.load(models.heavy)];
+  expect(crossOriginIsolated).toBe(true);
+  expect(a.info.threads).toBe(1);
+  expect(b.info).toMatchObject({ threads: 2, crossOriginIsolated: true });
+  expect(b.info.singleThreadReason).toBeUndefined();
+  const x = randomFloats(seededRandom(1), 256);
+  const [ya, yb] = [
+    await a.run({ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }),
+    await b.run({ x: { type: 'float32', data: x.slice(), dims: [1, 256] } }),
+  ];
+  expect(bytesOf(yb.y)).toEqual(bytesOf(ya.y));
+  await one.close();
+  await two.close();
+});
