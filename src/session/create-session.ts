@@ -25,6 +25,15 @@ const notIsolated =
   'not cross-origin isolated: serve the page with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp to use wasm threads';
 
 /**
+ * When an app's bundler inlines onnxruntime-web into webinfer's worker (Vite's default `iife`
+ * worker format), a wasm thread starts from webinfer's worker file and cannot tell which build
+ * spawned it; it runs the plain wasm build's thread code, which the WebGPU build cannot use. The
+ * GPU does a WebGPU session's heavy work, so its CPU side runs on one thread instead of hanging.
+ */
+const webgpuSingleThread =
+  'WebGPU sessions run their CPU operators on one wasm thread (a wasm thread of the WebGPU build cannot be started from a bundled worker)';
+
+/**
  * Creates a session on the first backend that works, trying each on exactly that backend (one
  * execution provider per try), so the backend in use is always known, with the reason each
  * earlier one was passed over.
@@ -39,7 +48,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
     }
     try {
       const ort = await options.loadOrt(backend);
-      const singleThreadReason = configureWasm(ort, options.threads);
+      const singleThreadReason = configureWasm(ort, backend, options.threads);
       // logSeverityLevel 3: errors only from the C++ side (its node-placement warnings are noise here).
       const session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
       attempts.push({ backend, ok: true });
@@ -76,13 +85,17 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
 }
 
 /** Sets onnxruntime-web's wasm flags before its first session; returns why threads are off, if so. */
-function configureWasm(ort: OrtModule, threads: number | undefined): string | undefined {
+function configureWasm(ort: OrtModule, backend: Backend, threads: number | undefined): string | undefined {
   // We already are in a worker: onnxruntime-web's own proxy worker would only add a hop.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
   if (!globalThis.crossOriginIsolated) {
     ort.env.wasm.numThreads = 1;
     return notIsolated;
+  }
+  if (backend === 'webgpu') {
+    ort.env.wasm.numThreads = 1;
+    return webgpuSingleThread;
   }
   if (threads !== undefined) ort.env.wasm.numThreads = threads;
   return undefined;

@@ -27,3 +27,22 @@ export function createOrtLoader(): OrtLoader {
     return ort;
   };
 }
+
+/**
+ * True in a wasm thread worker that onnxruntime-web started from this very file. onnxruntime-web
+ * starts its threads from its own module's URL, named `em-pthread`; when the app's bundler inlines
+ * onnxruntime-web into webinfer's worker (Vite's default `iife` worker format does), that URL is
+ * webinfer's worker, which must then run onnxruntime-web's thread code instead of the host.
+ */
+export function isOrtThreadWorker(): boolean {
+  return (globalThis as { name?: unknown }).name?.toString().startsWith('em-pthread') === true;
+}
+
+/**
+ * Runs onnxruntime-web's thread code in this worker: evaluating the build starts it. Only the
+ * plain wasm build ever runs with threads (WebGPU sessions are single-threaded, see
+ * `create-session.ts`), so it is the build to start.
+ */
+export function startOrtThread(): Promise<unknown> {
+  return import('onnxruntime-web/wasm');
+}

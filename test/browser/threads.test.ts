@@ -20,3 +20,10 @@ test('two wasm threads run and give the same results as one', async () => {
   await one.close();
   await two.close();
 });
+
+test('a WebGPU session runs its CPU side on one thread and says why', async () => {
+  const rt = createRuntime({ backends: ['webgpu'], threads: 2 });
+  const model = await rt.load(models.add);
+  expect(model.info).toMatchObject({ backend: 'webgpu', threads: 1, singleThreadReason: expect.stringMatching(/WebGPU/) });
+  await rt.close();
+});
