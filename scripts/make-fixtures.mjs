@@ -8,7 +8,7 @@
 //                   ['batch',3]. Seeded weights; checks symbolic dims and numerics vs a JS reference.
 //   int64-bool.onnx ids: int64 [1,'n'], mask: bool [1,'n'] -> ids_plus_one = ids + 1 (int64),
 //                   mask_not = Not(mask) (bool). Checks BigInt64Array / bool tensor round trips.
-//   heavy.onnx      x: float32 [1,256] -> 256 x (MatMul 256x256 + Add bias + Relu) -> y: float32
+//   heavy.onnx      x: float32 [1,256] -> 400 x (MatMul 256x256 + Add bias + Relu) -> y: float32
 //                   [1,256]. Tuned to take ~2 ms per run (after warm-up) on the 1-thread WASM backend,
 //                   for queueing / concurrency / timing tests. Layers cycle through 4 weight matrices
 //                   to keep the file ~1 MB (a loaded session still grows memory by ~60 MB).
@@ -25,7 +25,7 @@ const { FLOAT, INT64, BOOL } = onnx.TensorProto.DataType;
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'models');
 
 const HEAVY_SIZE = 256;
-const HEAVY_LAYERS = 256;
+const HEAVY_LAYERS = 400;
 const HEAVY_DISTINCT_WEIGHTS = 4;
 
 /** mulberry32: tiny deterministic 32-bit PRNG; returns floats in [0, 1). */

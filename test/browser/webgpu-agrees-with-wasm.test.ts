@@ -27,7 +27,7 @@ describe('WebGPU agrees with WASM', () => {
   test.each([
     ['mlp', 3, models.mlp, (): Feeds => ({ x: { type: 'float32', data: randomFloats(random, 8 * 4, 3), dims: [8, 4] } })],
     ['heavy', 1, models.heavy, (): Feeds => ({ x: { type: 'float32', data: randomFloats(random, 256), dims: [1, 256] } })],
-  ])('%s', async (_, calls, url, makeFeeds) => {
+  ])('%s', { timeout: 180_000 }, async (_, calls, url, makeFeeds) => {
     const [onGpu, onCpu] = await loadBoth(url);
     for (let i = 0; i < calls; i++) {
       const feeds = makeFeeds();

@@ -1,0 +1,118 @@
+/** Prints the bench's table and one line per figure, each with its goal. */
+import { isFailed } from './summary.mjs';
+
+/** @typedef {import('../shared/protocol.js').ModelName} ModelName */
+/** @typedef {import('./summary.mjs').Failed} Failed */
+/** @typedef {import('./summary.mjs').P2Summary} P2Summary */
+/** @typedef {import('./summary.mjs').P2Figures} P2Figures */
+/** @typedef {import('./summary.mjs').EchoSummary} EchoSummary */
+/** @typedef {import('./summary.mjs').P3Summary} P3Summary */
+/**
+ * @typedef {object} Report
+ * @property {{ chromium: string, crossOriginIsolated: boolean, warmup: number, runs: number, steadyAfterMs: number,
+ *   totalSeconds: number, loadAverage: { start: number[], end: number[] } }} meta
+ * @property {Record<ModelName, P2Summary | Failed>} p2
+ * @property {Record<ModelName, EchoSummary | Failed>} echo
+ * @property {Record<ModelName, { webinfer: P3Summary | Failed, mainThread: P3Summary | Failed }>} p3
+ * @property {{ files: string[], gzip: number, gzipWithComlink: number }} p7
+ * @property {string} resultsPath
+ */
+
+const goals = { p2Ratio: 1.05, p3LongTasks: 0, p7Bytes: 15_000 };
+
+/** @param {number} x */
+const ms = (x) => x.toFixed(3);
+/** @param {number} n */
+const bytes = (n) => `${n.toLocaleString('en-US')} B`;
+/** @param {boolean} ok */
+const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+/** @param {Failed} failed */
+const firstLine = (failed) => failed.error.split('\n')[0];
+
+/**
+ * A table cell from a figure, or `failed` when its task threw.
+ *
+ * @template {object} T
+ * @param {T | Failed} figure
+ * @param {(figure: T) => string} pick
+ */
+const cell = (figure, pick) => (isFailed(figure) ? 'failed' : pick(figure));
+
+/**
+ * @param {Report} report
+ * @returns {[string, (model: ModelName) => string][]}
+ */
+function tableRows({ p2, echo, p3 }) {
+  /** @param {(s: P2Figures) => number} pick */
+  const steady = (pick) => (/** @type {ModelName} */ m) => cell(p2[m], (s) => ms(pick(s.steady)));
+  /** @param {(e: EchoSummary) => number} pick */
+  const echoed = (pick) => (/** @type {ModelName} */ m) => cell(echo[m], (e) => ms(pick(e)));
+  /** @param {(s: P3Summary) => string} pick */
+  const both = (pick) => (/** @type {ModelName} */ m) => `${cell(p3[m].webinfer, pick)} / ${cell(p3[m].mainThread, pick)}`;
+  return [
+    ['P2 round trip on the page (median ms)', steady((s) => s.roundTripMs)],
+    ['P2 session.run in the worker (median ms)', steady((s) => s.inferenceMs)],
+    ['  page <-> worker transit (rt - workerMs)', steady((s) => s.transitMs)],
+    ['  worker work besides session.run', steady((s) => s.workerOverheadMs)],
+    ['  echo worker, raw postMessage', echoed((e) => e.rawMs)],
+    ['  echo worker, Comlink', echoed((e) => e.comlinkMs)],
+    ['  ratio right after load (early sample)', (m) => cell(p2[m], (s) => s.early.ratio.toFixed(3))],
+    ['P3 long tasks n, webinfer / main thread', both((s) => String(s.longTasks))],
+    ['P3 long task ms, webinfer / main thread', both((s) => s.longTaskMs.toFixed(0))],
+    ['  load ms, webinfer / main thread', both((s) => s.loadMs.toFixed(0))],
+    ['  run median ms, webinfer / main thread', both((s) => s.runMedianMs.toFixed(3))],
+    ['  wasm threads, webinfer / main thread', both((s) => String(s.threads))],
+  ];
+}
+
+/**
+ * @param {ModelName} model
+ * @param {P2Summary | Failed} summary
+ */
+function p2Line(model, summary) {
+  if (isFailed(summary)) return `P2 ${model.padEnd(5)} FAILED: ${firstLine(summary)}`;
+  const { steady: s, early: e } = summary;
+  return (
+    `P2 ${model.padEnd(5)} roundTrip=${ms(s.roundTripMs)}ms inference=${ms(s.inferenceMs)}ms ratio=${s.ratio.toFixed(3)} ` +
+    `perCallMedian=${s.medianCallRatio.toFixed(3)} (goal <= ${goals.p2Ratio}) ${verdict(s.ratio <= goals.p2Ratio)} ` +
+    `| right after load: ratio=${e.ratio.toFixed(3)} perCallMedian=${e.medianCallRatio.toFixed(3)}`
+  );
+}
+
+/**
+ * @param {ModelName} model
+ * @param {Report['p3'][ModelName]} figures
+ */
+function p3Line(model, { webinfer: w, mainThread: b }) {
+  const ours = isFailed(w)
+    ? `FAILED: ${firstLine(w)}`
+    : `longTasks=${w.longTasks} total=${w.longTaskMs.toFixed(0)}ms (goal ${goals.p3LongTasks}) ${verdict(w.longTasks <= goals.p3LongTasks)}`;
+  const main = isFailed(b)
+    ? `FAILED: ${firstLine(b)}`
+    : `longTasks=${b.longTasks} total=${b.longTaskMs.toFixed(0)}ms longest=${b.longestMs.toFixed(0)}ms`;
+  return `P3 ${model.padEnd(5)} webinfer ${ours} | main-thread onnxruntime-web ${main}`;
+}
+
+/** @param {Report} report */
+export function printReport(report) {
+  const { meta, p2, p3, p7, resultsPath } = report;
+  const models = /** @type {ModelName[]} */ (Object.keys(p2));
+  const rows = tableRows(report);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const load = (/** @type {number[]} */ avg) => avg.map((x) => x.toFixed(1)).join(' ');
+  console.log(
+    `\nwebinfer bench: Chromium ${meta.chromium}, wasm backend, crossOriginIsolated=${meta.crossOriginIsolated}; ` +
+      `P2: ${meta.warmup} warm-up calls, ${meta.runs} calls right after, ${meta.runs} more from ${meta.steadyAfterMs} ms after load; ` +
+      `load average ${load(meta.loadAverage.start)} -> ${load(meta.loadAverage.end)}\n`,
+  );
+  console.log(`${''.padEnd(width)}${models.map((m) => m.padStart(18)).join('')}`);
+  for (const [label, value] of rows) console.log(`${label.padEnd(width)}${models.map((m) => value(m).padStart(18)).join('')}`);
+  console.log('');
+  for (const m of models) console.log(p2Line(m, p2[m]));
+  for (const m of models) console.log(p3Line(m, p3[m]));
+  console.log(
+    `P7 page entry gzip=${bytes(p7.gzip)} withComlink=${bytes(p7.gzipWithComlink)} ` +
+      `(goal <= ${bytes(goals.p7Bytes)}) ${verdict(p7.gzipWithComlink <= goals.p7Bytes)} [${p7.files.join(', ')}]`,
+  );
+  console.log(`\nfull JSON: ${resultsPath}\ntotal ${meta.totalSeconds.toFixed(1)} s`);
+}

@@ -1,0 +1,83 @@
+/** Turns raw per-call samples from the page into the figures the bench reports. */
+import { median, minus, quantile, ratios, sum } from './stats.mjs';
+
+/** @typedef {import('../shared/protocol.js').P2Samples} P2Samples */
+
+/**
+ * A task that threw in the page: its figure is reported as this error instead of numbers.
+ *
+ * @typedef {{ error: string }} Failed
+ */
+
+/**
+ * @param {object} value
+ * @returns {value is Failed}
+ */
+export const isFailed = (value) => 'error' in value;
+
+/**
+ * Medians over one sample of calls. `ratio` is median(roundTrip) / median(inference), the goal's
+ * figure; `transitMs` is roundTrip − workerMs (page ↔ worker and back); `workerOverheadMs` is the
+ * worker's work besides `session.run`.
+ *
+ * @param {P2Samples} s
+ */
+function p2Figures(s) {
+  return {
+    calls: s.roundTripMs.length,
+    roundTripMs: median(s.roundTripMs),
+    inferenceMs: median(s.inferenceMs),
+    ratio: median(s.roundTripMs) / median(s.inferenceMs),
+    medianCallRatio: median(ratios(s.roundTripMs, s.inferenceMs)),
+    transitMs: median(minus(s.roundTripMs, s.workerMs)),
+    workerOverheadMs: median(minus(s.workerMs, s.inferenceMs)),
+    p90RoundTripMs: quantile(s.roundTripMs, 0.9),
+  };
+}
+
+/** @typedef {ReturnType<typeof p2Figures>} P2Figures */
+/** @typedef {{ steady: P2Figures, early: P2Figures, callsBeforeSteady: number }} P2Summary */
+
+/**
+ * @param {import('../shared/protocol.js').P2Result | Failed} p2
+ * @returns {P2Summary | Failed}
+ */
+export function summarizeP2(p2) {
+  if (isFailed(p2)) return p2;
+  return { steady: p2Figures(p2.steady), early: p2Figures(p2.early), callsBeforeSteady: p2.callsBeforeSteady };
+}
+
+/**
+ * The floor under the round trip: the same feeds echoed by a bare worker (median ms).
+ *
+ * @typedef {{ rawMs: number, comlinkMs: number }} EchoSummary
+ */
+
+/**
+ * @param {import('../shared/protocol.js').EchoResult | Failed} echo
+ * @returns {EchoSummary | Failed}
+ */
+export function summarizeEcho(echo) {
+  return isFailed(echo) ? echo : { rawMs: median(echo.rawMs), comlinkMs: median(echo.comlinkMs) };
+}
+
+/**
+ * @typedef {{ longTasks: number, longTaskMs: number, longestMs: number, loadMs: number, runMedianMs: number, threads: number }} P3Summary
+ */
+
+/**
+ * @param {import('../shared/protocol.js').P3Result | Failed} p3
+ * @returns {P3Summary | Failed}
+ */
+export function summarizeP3(p3) {
+  if (isFailed(p3)) return p3;
+  const durations = p3.longTasks.map((task) => task.duration);
+  return {
+    longTasks: durations.length,
+    longTaskMs: sum(durations),
+    longestMs: durations.length > 0 ? Math.max(...durations) : 0,
+    loadMs: p3.loadMs,
+    runMedianMs: median(p3.runMs),
+    threads: p3.threads,
+  };
+}
