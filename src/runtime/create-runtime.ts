@@ -60,7 +60,18 @@ export class Runtime {
     const callId = this.#nextCallId++;
     let settled = false;
     const onProgress = options.onProgress;
-    const progress = onProgress && proxy((p: LoadProgress) => settled || options.signal?.aborted || onProgress(p));
+    const progress =
+      onProgress &&
+      proxy((p: LoadProgress) => {
+        // Reports still in flight when the load settles or is aborted are dropped.
+        if (settled || options.signal?.aborted) return;
+        try {
+          onProgress(p);
+        } catch (error) {
+          // The caller's callback failing must not fail the load: surface it as an uncaught error.
+          reportError(error);
+        }
+      });
     const request = {
       url: new URL(url, globalThis.location?.href).href,
       backends,
