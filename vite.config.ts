@@ -3,9 +3,9 @@ import { defineConfig, type Plugin } from 'vite';
 /**
  * The library build: the page entry (`dist/index.js`) and the worker entry (`dist/worker.js`),
  * ES modules both. Dependencies stay external, so the app's bundler resolves onnxruntime-web
- * (and emits its `.wasm` from the dependency) and deduplicates Comlink.
+ * (and emits its `.wasm` from the dependency) and deduplicates the rest.
  */
-const external = [/^onnxruntime-web(\/|$)/, /^comlink(\/|$)/];
+const external = [/^onnxruntime-web(\/|$)/, /^comlink(\/|$)/, /^valibot(\/|$)/, /^hash-wasm(\/|$)/];
 
 /** The worker URL as written in `src/runtime/spawn-worker.ts`, which Vite's dev server serves. */
 const sourceWorkerUrl = "new URL('../worker/worker.ts', import.meta.url)";

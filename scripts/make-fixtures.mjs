@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 // Writes the small synthetic ONNX models used by the tests into test/fixtures/models/.
 // Run with `npm run fixtures` (node scripts/make-fixtures.mjs). Output is byte-identical
 // on every run: weights come from a seeded PRNG and nothing depends on time or platform.
@@ -15,7 +16,8 @@
 //
 // All models: ir_version 8, opset 17 (default domain), producer_name "webinfer-fixtures".
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto'; // CJS module: its default export is { onnx }
@@ -158,8 +160,65 @@ function heavyModel() {
   };
 }
 
+/**
+ * Moves every float initializer's values into `dataFile` (ONNX external data), as exporters do
+ * for models over protobuf's 2 GB limit; returns the bytes of that file.
+ */
+function externalize(graph, dataFile) {
+  const chunks = [];
+  let offset = 0;
+  for (const tensor of graph.initializer) {
+    const bytes = Buffer.from(new Float32Array(tensor.floatData).buffer);
+    tensor.floatData = [];
+    tensor.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    tensor.externalData = [
+      { key: 'location', value: dataFile },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(bytes.length) },
+    ];
+    chunks.push(bytes);
+    offset += bytes.length;
+  }
+  return Buffer.concat(chunks);
+}
+
+const elemTypeNames = { [FLOAT]: 'float32', [INT64]: 'int64', [BOOL]: 'bool' };
+const describe = (values) =>
+  values.map(({ name, type }) => ({
+    name,
+    type: elemTypeNames[type.tensorType.elemType],
+    dims: type.tensorType.shape.dim.map((d) => d.dimParam ?? d.dimValue),
+  }));
+
+/** Writes `<id>.manifest.json` (webinfer/manifest@1) naming `files` beside it, with sizes and hashes. */
+function writeManifest(id, graph, files) {
+  const manifest = {
+    format: 'webinfer/manifest@1',
+    id,
+    version: '1.0.0',
+    files: files.map(({ file, role }) => {
+      const bytes = readFileSync(join(OUT_DIR, file));
+      return { url: file, role, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }),
+    inputs: describe(graph.input),
+    outputs: describe(graph.output),
+  };
+  writeFileSync(join(OUT_DIR, `${id}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+  console.log(`wrote ${id}.manifest.json`);
+}
+
 mkdirSync(OUT_DIR, { recursive: true });
 writeModel('add.onnx', addModel());
 writeModel('mlp.onnx', mlpModel());
 writeModel('int64-bool.onnx', int64BoolModel());
 writeModel('heavy.onnx', heavyModel());
+writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
+
+// The same MLP with its weights in an external-data file, and a manifest naming both.
+const external = mlpModel();
+writeFileSync(join(OUT_DIR, 'mlp-external.weights'), externalize(external, 'mlp-external.weights'));
+writeModel('mlp-external.onnx', external);
+writeManifest('mlp-external', external, [
+  { file: 'mlp-external.onnx', role: 'model' },
+  { file: 'mlp-external.weights', role: 'external-data' },
+]);

@@ -17,6 +17,12 @@ export type InputErrorCode =
 /** Codes raised while fetching a model. */
 export type FetchErrorCode = 'http-status' | 'not-a-model' | 'network';
 
+/** Codes raised for a manifest that is malformed or whose signature does not verify. */
+export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid';
+
+/** Codes raised when downloaded bytes are not the ones the manifest names. */
+export type IntegrityErrorCode = 'integrity-mismatch';
+
 /** Codes raised by the model itself or by onnxruntime-web. */
 export type ModelErrorCode = 'model-invalid' | 'inference-failed';
 
@@ -32,6 +38,8 @@ export type WorkerErrorCode = 'worker-failed';
 export type ErrorCode =
   | InputErrorCode
   | FetchErrorCode
+  | ManifestErrorCode
+  | IntegrityErrorCode
   | ModelErrorCode
   | BackendErrorCode
   | StateErrorCode
@@ -80,6 +88,24 @@ export class FetchError extends WebinferError {
   override readonly name = 'FetchError';
   declare readonly code: FetchErrorCode;
   constructor(code: FetchErrorCode, message: string, options?: WebinferErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** A manifest is malformed, or its signature is missing or wrong where a key is configured. */
+export class ManifestError extends WebinferError {
+  override readonly name = 'ManifestError';
+  declare readonly code: ManifestErrorCode;
+  constructor(code: ManifestErrorCode, message: string, options?: WebinferErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** Downloaded bytes do not match the size or SHA-256 the manifest names; nothing was used. */
+export class IntegrityError extends WebinferError {
+  override readonly name = 'IntegrityError';
+  declare readonly code: IntegrityErrorCode;
+  constructor(code: IntegrityErrorCode, message: string, options?: WebinferErrorOptions) {
     super(code, message, options);
   }
 }
@@ -136,6 +162,8 @@ const rebuilders = {
   WebinferError: (code, message, options) => new WebinferError(code, message, options),
   InputError: (code, message, options) => new InputError(code as InputErrorCode, message, options),
   FetchError: (code, message, options) => new FetchError(code as FetchErrorCode, message, options),
+  ManifestError: (code, message, options) => new ManifestError(code as ManifestErrorCode, message, options),
+  IntegrityError: (code, message, options) => new IntegrityError(code as IntegrityErrorCode, message, options),
   ModelError: (code, message, options) => new ModelError(code as ModelErrorCode, message, options),
   BackendError: (code, message, options) => new BackendError(code as BackendErrorCode, message, options),
   StateError: (code, message, options) => new StateError(code as StateErrorCode, message, options),

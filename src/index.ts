@@ -9,7 +9,9 @@ export {
   BackendError,
   FetchError,
   InputError,
+  IntegrityError,
   isWebinferError,
+  ManifestError,
   ModelError,
   StateError,
   WebinferError,
@@ -26,12 +28,15 @@ export type {
   ErrorDetails,
   FetchErrorCode,
   InputErrorCode,
+  IntegrityErrorCode,
+  ManifestErrorCode,
   ModelErrorCode,
   StateErrorCode,
   WorkerErrorCode,
 } from './errors.js';
 export type { LoadOptions, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
+export type { LoadSource } from './runtime/model-source.js';
 export type {
   Backend,
   BackendAttempt,

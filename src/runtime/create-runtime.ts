@@ -2,7 +2,9 @@ import { proxy } from 'comlink';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { Backend, LoadProgress } from '../types.js';
+import type { LoadRequest } from '../worker/api.js';
 import { Model } from './model.js';
+import { type LoadSource, toModelSource } from './model-source.js';
 import { spawnWorker } from './spawn-worker.js';
 import { WorkerConnection } from './worker-connection.js';
 
@@ -53,8 +55,11 @@ export class Runtime {
     };
   }
 
-  /** Fetches a bare `.onnx` model and creates its session on the first backend that works. */
-  async load(url: string | URL, options: LoadOptions = {}): Promise<Model> {
+  /**
+   * Fetches a model and creates its session on the first backend that works. `source` is a
+   * manifest URL, a bare `.onnx` URL, or `{ url, sha256 }` for one file that must match the hash.
+   */
+  async load(source: LoadSource, options: LoadOptions = {}): Promise<Model> {
     const connection = this.#connect();
     const backends = options.backends ? checkBackends(options.backends) : this.#options.backends;
     const callId = this.#nextCallId++;
@@ -72,8 +77,8 @@ export class Runtime {
           reportError(error);
         }
       });
-    const request = {
-      url: new URL(url, globalThis.location?.href).href,
+    const request: LoadRequest = {
+      source: toModelSource(source, globalThis.location?.href),
       backends,
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),

@@ -9,6 +9,8 @@ export interface SessionOptions {
   readonly loadOrt: OrtLoader;
   /** Wasm threads; `undefined` lets onnxruntime-web choose (half the cores, at most 4). */
   readonly threads?: number | undefined;
+  /** Files the graph references by path (ONNX external data). */
+  readonly externalData?: readonly { readonly path: string; readonly data: Uint8Array }[];
 }
 
 export interface ChosenSession {
@@ -50,7 +52,11 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
       const ort = await options.loadOrt(backend);
       const singleThreadReason = configureWasm(ort, backend, options.threads);
       // logSeverityLevel 3: errors only from the C++ side (its node-placement warnings are noise here).
-      const session = await ort.InferenceSession.create(model, { executionProviders: [backend], logSeverityLevel: 3 });
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: [backend],
+        logSeverityLevel: 3,
+        ...(options.externalData?.length ? { externalData: [...options.externalData] } : {}),
+      });
       attempts.push({ backend, ok: true });
       const fallbackReason = attempts
         .filter((a) => !a.ok)

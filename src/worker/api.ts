@@ -1,9 +1,10 @@
+import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { Backend, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
 export interface LoadRequest {
-  /** Absolute URL of a bare `.onnx` file. */
-  readonly url: string;
+  /** A manifest, or a bare `.onnx` file; URLs absolute. */
+  readonly source: ModelSource;
   /** Backends to try, in order. */
   readonly backends: readonly Backend[];
   /** Wasm threads; `undefined` lets onnxruntime-web choose. */

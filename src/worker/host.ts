@@ -1,5 +1,5 @@
 import { releaseProxy } from 'comlink';
-import { fetchModel } from '../artifacts/fetch-model.js';
+import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import { AbortError, StateError } from '../errors.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
@@ -34,18 +34,23 @@ export function createHost(): WorkerApi {
       loads.set(request.callId, controller);
       const started = performance.now();
       try {
-        const bytes = await fetchModel(request.url, {
+        const artifacts = await fetchArtifacts(request.source, {
           signal: controller.signal,
           ...(onProgress ? { onProgress: (p) => void onProgress(p) } : {}),
         });
         controller.signal.throwIfAborted();
-        void onProgress?.({ stage: 'creating-session', loaded: bytes.byteLength, total: bytes.byteLength });
-        const chosen = await createSession(bytes, { backends: request.backends, loadOrt, threads: request.threads });
+        void onProgress?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
+        const chosen = await createSession(artifacts.model, {
+          backends: request.backends,
+          loadOrt,
+          threads: request.threads,
+          externalData: artifacts.externalData,
+        });
         const info: ModelInfo = {
-          id: modelName(request.url),
-          version: await contentVersion(bytes),
-          url: request.url,
-          bytes: bytes.byteLength,
+          id: artifacts.id,
+          version: artifacts.version,
+          url: artifacts.url,
+          bytes: artifacts.bytes,
           backend: chosen.backend,
           attempts: chosen.attempts,
           crossOriginIsolated: globalThis.crossOriginIsolated === true,
@@ -62,7 +67,7 @@ export function createHost(): WorkerApi {
         }
         const handle = nextHandle++;
         models.set(handle, new LoadedModel(chosen, info));
-        void onProgress?.({ stage: 'ready', loaded: bytes.byteLength, total: bytes.byteLength });
+        void onProgress?.({ stage: 'ready', loaded: artifacts.bytes, total: artifacts.bytes });
         return { handle, info };
       } catch (error) {
         throw controller.signal.aborted ? new AbortError('The load was aborted', { cause: error }) : error;
@@ -94,17 +99,4 @@ export function createHost(): WorkerApi {
 function releaseCallback(callback: unknown): void {
   const release = (callback as { [releaseProxy]?: unknown } | undefined)?.[releaseProxy];
   if (typeof release === 'function') release.call(callback);
-}
-
-function modelName(url: string): string {
-  const file = new URL(url).pathname.split('/').pop() ?? '';
-  return decodeURIComponent(file).replace(/\.onnx$/i, '') || 'model';
-}
-
-/** The first 12 hex digits of the SHA-256 of the model bytes: a version that names the content. */
-async function contentVersion(bytes: Uint8Array): Promise<string> {
-  // WebCrypto exists only in secure contexts (https, localhost).
-  if (!globalThis.crypto?.subtle) return 'unversioned';
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join('');
 }

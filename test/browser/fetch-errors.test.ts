@@ -23,13 +23,14 @@ test('a URL that serves an HTML page with an HTML content type', async () => {
 
 test('an HTML body served with a binary content type', async () => {
   const url = `data:application/octet-stream;base64,${btoa('<!DOCTYPE html><html><body>Not found</body></html>')}`;
-  const error = await rt.load(url).catch((e: unknown) => e);
+  // An object source is always one model file, whatever its URL looks like.
+  const error = await rt.load({ url }).catch((e: unknown) => e);
   expect(error).toMatchObject({ name: 'FetchError', code: 'not-a-model' });
 });
 
 test('bytes that are not an ONNX model', async () => {
   const url = `data:application/octet-stream;base64,${btoa('\u0001\u0002 definitely not protobuf of a model')}`;
-  const error = await rt.load(url).catch((e: unknown) => e);
+  const error = await rt.load({ url }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ModelError);
   expect(error).toMatchObject({ code: 'model-invalid' });
 });

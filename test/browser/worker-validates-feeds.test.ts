@@ -15,7 +15,11 @@ const api = wrap<WireApi<WorkerApi>>(worker);
 afterAll(() => worker.terminate());
 
 test('the worker refuses bad feeds itself and stays healthy', async () => {
-  const loaded = await api.load({ url: new URL(models.add, location.href).href, backends: ['wasm'], callId: 1 });
+  const loaded = await api.load({
+    source: { kind: 'file', url: new URL(models.add, location.href).href },
+    backends: ['wasm'],
+    callId: 1,
+  });
   if (!loaded.ok) throw new Error(loaded.error.message);
   const { handle } = loaded.value;
   const a = { type: 'float32', data: new Float32Array(6), dims: [2, 3] } as const;

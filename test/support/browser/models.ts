@@ -2,13 +2,19 @@
 import addUrl from '../../fixtures/models/add.onnx?url';
 import heavyUrl from '../../fixtures/models/heavy.onnx?url';
 import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
+import mlpManifestUrl from '../../fixtures/models/mlp.manifest.json?url';
 import mlpUrl from '../../fixtures/models/mlp.onnx?url';
+import mlpExternalManifestUrl from '../../fixtures/models/mlp-external.manifest.json?url';
 
 export const models = {
   add: addUrl,
   mlp: mlpUrl,
   int64Bool: int64BoolUrl,
   heavy: heavyUrl,
+  /** webinfer/manifest@1 for mlp.onnx, written by scripts/make-fixtures.mjs. */
+  mlpManifest: mlpManifestUrl,
+  /** The same MLP with its weights in an ONNX external-data file, and a manifest naming both. */
+  mlpExternalManifest: mlpExternalManifestUrl,
   /** Silero VAD v5, a real model shipped by the @ricky0123/vad-web devDependency. */
   vad: '/node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
   /** Silero VAD v4 ("legacy"), from the same package: separate h and c LSTM states. */
