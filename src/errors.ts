@@ -17,8 +17,8 @@ export type InputErrorCode =
 /** Codes raised while fetching a model. */
 export type FetchErrorCode = 'http-status' | 'not-a-model' | 'network';
 
-/** Codes raised for a manifest that is malformed or whose signature does not verify. */
-export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid';
+/** Codes raised for a manifest that is malformed. */
+export type ManifestErrorCode = 'manifest-invalid';
 
 /** Codes raised when downloaded bytes are not the ones the manifest names. */
 export type IntegrityErrorCode = 'integrity-mismatch';
@@ -92,7 +92,7 @@ export class FetchError extends WebinferError {
   }
 }
 
-/** A manifest is malformed, or its signature is missing or wrong where a key is configured. */
+/** A manifest is malformed: the details name the field, the expected and the actual value. */
 export class ManifestError extends WebinferError {
   override readonly name = 'ManifestError';
   declare readonly code: ManifestErrorCode;
