@@ -1,11 +1,13 @@
 import { defineConfig, type Plugin } from 'vite';
+import pkg from './package.json' with { type: 'json' };
 
 /**
  * The library build: the page entry (`dist/index.js`) and the worker entry (`dist/worker.js`),
  * ES modules both. Dependencies stay external, so the app's bundler resolves onnxruntime-web
  * (and emits its `.wasm` from the dependency) and deduplicates the rest.
  */
-const external = [/^onnxruntime-web(\/|$)/, /^comlink(\/|$)/, /^valibot(\/|$)/, /^hash-wasm(\/|$)/];
+/** Every runtime dependency stays a bare import, for the app's bundler to resolve and deduplicate. */
+const external = Object.keys(pkg.dependencies).map((name) => new RegExp(`^${name.replace('/', '\\/')}(/|$)`));
 
 /** The worker URL as written in `src/runtime/spawn-worker.ts`, which Vite's dev server serves. */
 const sourceWorkerUrl = "new URL('../worker/worker.ts', import.meta.url)";

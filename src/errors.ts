@@ -17,8 +17,8 @@ export type InputErrorCode =
 /** Codes raised while fetching a model. */
 export type FetchErrorCode = 'http-status' | 'not-a-model' | 'network';
 
-/** Codes raised for a manifest that is malformed. */
-export type ManifestErrorCode = 'manifest-invalid';
+/** Codes raised for a manifest that is malformed, or unsigned or badly signed where a key is configured. */
+export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid';
 
 /** Codes raised when downloaded bytes are not the ones the manifest names. */
 export type IntegrityErrorCode = 'integrity-mismatch';

@@ -1,7 +1,8 @@
 import { IntegrityError } from '../errors.js';
 import type { LoadProgress } from '../types.js';
 import { type FetchBytesOptions, type FetchedBytes, fetchBytes } from './fetch-bytes.js';
-import { parseManifest } from './parse-manifest.js';
+import { verifyManifestSignature } from './manifest-signature.js';
+import { readManifestJson, validateManifest } from './parse-manifest.js';
 
 /** What `rt.load` was given, as the worker sees it. */
 export type ModelSource =
@@ -22,6 +23,8 @@ export interface Artifacts {
 
 export interface FetchArtifactsOptions {
   readonly signal?: AbortSignal;
+  /** Ed25519 public keys (raw, base64url): when any is given, manifests must be signed by one. */
+  readonly manifestKeys?: readonly string[];
   readonly onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -34,9 +37,11 @@ export async function fetchArtifacts(source: ModelSource, options: FetchArtifact
   return source.kind === 'manifest' ? fromManifest(source.url, options) : fromFile(source, options);
 }
 
-async function fromManifest(url: string, { signal, onProgress }: FetchArtifactsOptions): Promise<Artifacts> {
+async function fromManifest(url: string, { signal, onProgress, manifestKeys = [] }: FetchArtifactsOptions): Promise<Artifacts> {
   const { bytes } = await fetchBytes(url, { what: 'a manifest', ...(signal ? { signal } : {}) });
-  const manifest = parseManifest(new TextDecoder().decode(bytes), url);
+  const json = readManifestJson(new TextDecoder().decode(bytes), url);
+  const manifest = validateManifest(json, url);
+  if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
   const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
   let done = 0;

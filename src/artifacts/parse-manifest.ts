@@ -22,6 +22,11 @@ export interface ResolvedManifest extends Omit<Manifest, 'files'> {
  * actual value.
  */
 export function parseManifest(text: string, manifestUrl: string): ResolvedManifest {
+  return validateManifest(readManifestJson(text, manifestUrl), manifestUrl);
+}
+
+/** The manifest's JSON object as written: what its signature covers. */
+export function readManifestJson(text: string, manifestUrl: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -36,6 +41,11 @@ export function parseManifest(text: string, manifestUrl: string): ResolvedManife
       details: { url: manifestUrl, field: '(root)', expected: 'object', actual },
     });
   }
+  return json as Record<string, unknown>;
+}
+
+/** Validates a manifest's JSON object and resolves its file URLs against the manifest's URL. */
+export function validateManifest(json: Record<string, unknown>, manifestUrl: string): ResolvedManifest {
   const result = v.safeParse(manifestSchema, json, { abortEarly: true });
   if (!result.success) throw invalid(manifestUrl, result.issues[0]);
   const files = result.output.files.map((file) => {

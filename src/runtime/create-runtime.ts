@@ -14,6 +14,12 @@ export interface RuntimeOptions {
   backends?: readonly Backend[];
   /** Wasm threads per worker; default: onnxruntime-web's choice (half the cores, at most 4). */
   threads?: number;
+  /**
+   * Ed25519 public keys (raw 32 bytes, base64url, as `webinfer keygen` prints them). When set,
+   * every manifest must carry a signature by one of them or its load is refused before any
+   * model byte is fetched. Bare `.onnx` URLs and `{ url, sha256 }` are not manifests.
+   */
+  manifestKeys?: readonly string[];
   /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
   createWorker?: () => Worker;
 }
@@ -41,7 +47,8 @@ const ignore = () => undefined;
  * await rt.close();
  */
 export class Runtime {
-  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker'>> & Pick<RuntimeOptions, 'threads'>;
+  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys'>> &
+    Pick<RuntimeOptions, 'threads'>;
   #connection: WorkerConnection | undefined;
   #closed = false;
   #nextCallId = 1;
@@ -51,6 +58,7 @@ export class Runtime {
     this.#options = {
       backends: checkBackends(options.backends ?? knownBackends),
       createWorker: options.createWorker ?? spawnWorker,
+      manifestKeys: checkManifestKeys(options.manifestKeys ?? []),
       ...(options.threads === undefined ? {} : { threads: checkThreads(options.threads) }),
     };
   }
@@ -80,6 +88,7 @@ export class Runtime {
     const request: LoadRequest = {
       source: toModelSource(source, globalThis.location?.href),
       backends,
+      manifestKeys: this.#options.manifestKeys,
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
     };
@@ -142,4 +151,18 @@ function checkThreads(threads: number): number {
     });
   }
   return threads;
+}
+
+function checkManifestKeys(keys: readonly string[]): readonly string[] {
+  const bad = Array.isArray(keys) ? keys.find((key) => typeof key !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(key)) : keys;
+  if (!Array.isArray(keys) || bad !== undefined) {
+    throw new StateError(
+      'invalid-options',
+      `manifestKeys must be Ed25519 public keys (32 bytes, base64url), got ${JSON.stringify(bad)}`,
+      {
+        details: { option: 'manifestKeys', expected: '43 base64url characters', actual: String(bad) },
+      },
+    );
+  }
+  return [...keys];
 }

@@ -7,6 +7,8 @@ export interface LoadRequest {
   readonly source: ModelSource;
   /** Backends to try, in order. */
   readonly backends: readonly Backend[];
+  /** Ed25519 public keys that manifests must be signed by; empty: signatures are not checked. */
+  readonly manifestKeys: readonly string[];
   /** Wasm threads; `undefined` lets onnxruntime-web choose. */
   readonly threads?: number;
   /** Names this call for `abort(callId)`. */

@@ -36,6 +36,7 @@ export function createHost(): WorkerApi {
       try {
         const artifacts = await fetchArtifacts(request.source, {
           signal: controller.signal,
+          manifestKeys: request.manifestKeys,
           ...(onProgress ? { onProgress: (p) => void onProgress(p) } : {}),
         });
         controller.signal.throwIfAborted();

@@ -18,6 +18,7 @@ test('the worker refuses bad feeds itself and stays healthy', async () => {
   const loaded = await api.load({
     source: { kind: 'file', url: new URL(models.add, location.href).href },
     backends: ['wasm'],
+    manifestKeys: [],
     callId: 1,
   });
   if (!loaded.ok) throw new Error(loaded.error.message);

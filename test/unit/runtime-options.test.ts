@@ -15,6 +15,8 @@ test.each([
   [{ backends: 'wasm' }, 'backends'],
   [{ threads: 0 }, 'threads'],
   [{ threads: 1.5 }, 'threads'],
+  [{ manifestKeys: ['not-a-key'] }, 'manifestKeys'],
+  [{ manifestKeys: 'AAAA' }, 'manifestKeys'],
 ])('bad options %j are refused with invalid-options naming %s', (options, option) => {
   try {
     createRuntime({ ...(options as object), createWorker: noWorker });
