@@ -11,6 +11,7 @@ function browserProject(name: string, include: string[], args: string[]): TestPr
     test: {
       name,
       include,
+      globalSetup: ['test/support/node/fault-server-setup.ts'],
       testTimeout: 60_000,
       hookTimeout: 120_000,
       // Two cores: one test file at a time keeps WebGPU's software adapter and wasm from starving.

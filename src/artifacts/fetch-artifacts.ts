@@ -3,6 +3,7 @@ import type { LoadProgress } from '../types.js';
 import { type FetchBytesOptions, type FetchedBytes, fetchBytes } from './fetch-bytes.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { readManifestJson, validateManifest } from './parse-manifest.js';
+import type { RetryPolicy } from './retry-policy.js';
 
 /** What `rt.load` was given, as the worker sees it. */
 export type ModelSource =
@@ -23,6 +24,8 @@ export interface Artifacts {
 
 export interface FetchArtifactsOptions {
   readonly signal?: AbortSignal;
+  /** Retries, backoff and the stall timeout of every file's download. */
+  readonly retry?: Partial<RetryPolicy>;
   /** Ed25519 public keys (raw, base64url): when any is given, manifests must be signed by one. */
   readonly manifestKeys?: readonly string[];
   readonly onProgress?: (progress: LoadProgress) => void;
@@ -37,8 +40,13 @@ export async function fetchArtifacts(source: ModelSource, options: FetchArtifact
   return source.kind === 'manifest' ? fromManifest(source.url, options) : fromFile(source, options);
 }
 
-async function fromManifest(url: string, { signal, onProgress, manifestKeys = [] }: FetchArtifactsOptions): Promise<Artifacts> {
-  const { bytes } = await fetchBytes(url, { what: 'a manifest', ...(signal ? { signal } : {}) });
+async function fromManifest(
+  url: string,
+  { onProgress, manifestKeys = [], ...options }: FetchArtifactsOptions,
+): Promise<Artifacts> {
+  const transport = transportOptions(options);
+  // A manifest is small and names what is current: revalidate it with the server every time.
+  const { bytes } = await fetchBytes(url, { what: 'a manifest', cache: 'no-cache', ...transport });
   const json = readManifestJson(new TextDecoder().decode(bytes), url);
   const manifest = validateManifest(json, url);
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
@@ -48,11 +56,7 @@ async function fromManifest(url: string, { signal, onProgress, manifestKeys = []
   const fetched = new Map<string, Uint8Array>();
   for (const file of manifest.files) {
     const onBytes = (loaded: number) => onProgress?.({ stage: 'downloading', loaded: done + loaded, total });
-    const data = await fetchVerified(
-      file.url,
-      { bytes: file.bytes, sha256: file.sha256 },
-      { onBytes, ...(signal ? { signal } : {}) },
-    );
+    const data = await fetchVerified(file.url, { bytes: file.bytes, sha256: file.sha256 }, { onBytes, ...transport });
     fetched.set(file.url, data.bytes);
     done += file.bytes;
   }
@@ -70,12 +74,13 @@ async function fromManifest(url: string, { signal, onProgress, manifestKeys = []
 
 async function fromFile(
   source: Extract<ModelSource, { kind: 'file' }>,
-  { signal, onProgress }: FetchArtifactsOptions,
+  { onProgress, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
-  const onBytes = (loaded: number, declared: number | null) => onProgress?.({ stage: 'downloading', loaded, total: declared });
+  const transport = transportOptions(options);
+  const onBytes = (loaded: number, total: number | null) => onProgress?.({ stage: 'downloading', loaded, total });
   const { bytes, sha256 } = source.sha256
-    ? await fetchVerified(source.url, { sha256: source.sha256 }, { onBytes, ...(signal ? { signal } : {}) })
-    : await fetchBytes(source.url, { what: 'an ONNX model', onBytes, ...(signal ? { signal } : {}) });
+    ? await fetchVerified(source.url, { sha256: source.sha256 }, { onBytes, ...transport })
+    : await fetchBytes(source.url, { what: 'an ONNX model', onBytes, ...transport });
   const file = decodeURIComponent(new URL(source.url).pathname.split('/').pop() ?? '');
   return {
     id: file.replace(/\.onnx$/i, '') || 'model',
@@ -87,6 +92,11 @@ async function fromFile(
   };
 }
 
+/** What every fetch of one load shares: the caller's signal and the retry policy. */
+function transportOptions({ signal, retry }: FetchArtifactsOptions): Pick<FetchBytesOptions, 'signal' | 'retry'> {
+  return { ...(signal ? { signal } : {}), ...(retry ? { retry } : {}) };
+}
+
 /** RELIABILITY.md 17: a file whose bytes do not match is fetched again at most once. */
 const integrityAttempts = 2;
 
@@ -96,7 +106,11 @@ async function fetchVerified(
   options: Omit<FetchBytesOptions, 'what'>,
 ): Promise<FetchedBytes> {
   for (let attempt = 1; ; attempt++) {
-    const fetched = await fetchBytes(url, { ...options, what: 'an ONNX model file' });
+    const fetched = await fetchBytes(url, {
+      ...options,
+      what: 'an ONNX model file',
+      ...(expected.bytes === undefined ? {} : { expectedBytes: expected.bytes }),
+    });
     const sizeOk = expected.bytes === undefined || fetched.bytes.byteLength === expected.bytes;
     if (sizeOk && fetched.sha256 === expected.sha256) return fetched;
     if (attempt >= integrityAttempts) {

@@ -1,4 +1,5 @@
 import { proxy } from 'comlink';
+import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { Backend, LoadProgress } from '../types.js';
@@ -20,6 +21,12 @@ export interface RuntimeOptions {
    * model byte is fetched. Bare `.onnx` URLs and `{ url, sha256 }` are not manifests.
    */
   manifestKeys?: readonly string[];
+  /**
+   * How model downloads retry: `attempts` per file (default 6), backoff from `baseDelayMs` (500)
+   * doubling to `maxDelayMs` (15 000) with full jitter, and `stallMs` (30 000) without a byte
+   * before a download is aborted and resumed.
+   */
+  download?: Partial<RetryPolicy>;
   /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
   createWorker?: () => Worker;
 }
@@ -48,7 +55,7 @@ const ignore = () => undefined;
  */
 export class Runtime {
   readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys'>> &
-    Pick<RuntimeOptions, 'threads'>;
+    Pick<RuntimeOptions, 'threads' | 'download'>;
   #connection: WorkerConnection | undefined;
   #closed = false;
   #nextCallId = 1;
@@ -60,6 +67,7 @@ export class Runtime {
       createWorker: options.createWorker ?? spawnWorker,
       manifestKeys: checkManifestKeys(options.manifestKeys ?? []),
       ...(options.threads === undefined ? {} : { threads: checkThreads(options.threads) }),
+      ...(options.download === undefined ? {} : { download: checkRetryPolicy(options.download) }),
     };
   }
 
@@ -91,6 +99,7 @@ export class Runtime {
       manifestKeys: this.#options.manifestKeys,
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
+      ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
     };
     const loading = connection.call((remote) => remote.load(request, progress));
     try {
@@ -165,4 +174,20 @@ function checkManifestKeys(keys: readonly string[]): readonly string[] {
     );
   }
   return [...keys];
+}
+
+function checkRetryPolicy(policy: Partial<RetryPolicy>): Partial<RetryPolicy> {
+  for (const [key, value] of Object.entries(policy)) {
+    const valid = key === 'attempts' ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
+    if (!Object.hasOwn(defaultRetryPolicy, key) || !valid) {
+      throw new StateError(
+        'invalid-options',
+        `download.${key} must be ${key === 'attempts' ? 'an integer >= 1' : 'a number >= 0'}, got ${value}`,
+        {
+          details: { option: `download.${key}`, expected: Object.keys(defaultRetryPolicy).join(' | '), actual: String(value) },
+        },
+      );
+    }
+  }
+  return { ...policy };
 }

@@ -1,4 +1,5 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
+import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { Backend, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
@@ -9,6 +10,8 @@ export interface LoadRequest {
   readonly backends: readonly Backend[];
   /** Ed25519 public keys that manifests must be signed by; empty: signatures are not checked. */
   readonly manifestKeys: readonly string[];
+  /** Download retries and stall timeout; defaults where absent. */
+  readonly retry?: Partial<RetryPolicy>;
   /** Wasm threads; `undefined` lets onnxruntime-web choose. */
   readonly threads?: number;
   /** Names this call for `abort(callId)`. */

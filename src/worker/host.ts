@@ -37,6 +37,7 @@ export function createHost(): WorkerApi {
         const artifacts = await fetchArtifacts(request.source, {
           signal: controller.signal,
           manifestKeys: request.manifestKeys,
+          ...(request.retry ? { retry: request.retry } : {}),
           ...(onProgress ? { onProgress: (p) => void onProgress(p) } : {}),
         });
         controller.signal.throwIfAborted();

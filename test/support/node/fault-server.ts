@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * A model server that misbehaves on purpose, for the download fault tests (RELIABILITY.md 12–21).
+ * URLs are `/s/<id>/<scenario>/<n>/<file>`: `id` keeps each test's request count apart, `file` is
+ * a file of test/fixtures/models, and `n` is the scenario's number (a byte offset or a count).
+ * `/log/<id>` answers what that id was asked: one `{ range, ifRange, status }` per request.
+ *
+ * Scenarios, each on the first GET only unless said otherwise:
+ * - `ok`: serves normally, honouring Range and If-Range, with a strong ETag;
+ * - `drop`: sends n bytes, then destroys the socket;
+ * - `stall`: sends n bytes, then nothing, holding the socket open;
+ * - `truncate`: sends n bytes without Content-Length and ends cleanly;
+ * - `unavailable`: answers 503 to the first n requests;
+ * - `ignore-range`: drops at n bytes, and later answers every range with a full 200;
+ * - `wrong-range`: drops at n bytes, then answers the range from other bytes (a changed file
+ *   whose server ignores If-Range), 206 with a plausible Content-Range;
+ * - `refuse-range`: drops at n bytes, then answers every range with 416;
+ * - `html`: answers 200 text/html, an SPA fallback.
+ */
+export interface FaultServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface Logged {
+  range: string | null;
+  ifRange: string | null;
+  status: number;
+}
+
+const models = fileURLToPath(new URL('../../fixtures/models/', import.meta.url));
+
+export async function startFaultServer(): Promise<FaultServer> {
+  const logs = new Map<string, Logged[]>();
+  const held = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Range, If-Range');
+    res.setHeader('Access-Control-Expose-Headers', 'Content-Range, Content-Length, ETag, Accept-Ranges, Retry-After');
+    // The test page is cross-origin isolated (COEP require-corp): cross-origin responses must opt in.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const [, kind, id = '', scenario = 'ok', n = '0', file = ''] = (req.url ?? '').split('?')[0]?.split('/') ?? [];
+    if (kind === 'log')
+      return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(logs.get(id) ?? []));
+    const log = logs.get(id) ?? [];
+    logs.set(id, log);
+    const entry: Logged = { range: header(req, 'range'), ifRange: header(req, 'if-range'), status: 0 };
+    log.push(entry);
+    serve(res, { scenario, n: Number(n), file, first: log.length === 1, count: log.length, entry, held });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        for (const res of held) res.destroy();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : null;
+}
+
+interface Request {
+  scenario: string;
+  n: number;
+  file: string;
+  first: boolean;
+  count: number;
+  entry: Logged;
+  held: Set<ServerResponse>;
+}
+
+function serve(res: ServerResponse, r: Request) {
+  const send = (status: number, headers: Record<string, string>, body?: Uint8Array) => {
+    r.entry.status = status;
+    res.writeHead(status, headers).end(body);
+  };
+  if (r.scenario === 'html') return send(200, { 'Content-Type': 'text/html' }, Buffer.from('<!doctype html><title>App</title>'));
+  if (r.scenario === 'unavailable' && r.count <= r.n) return send(503, { 'Retry-After': '0' });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(`${models}${r.file.replace(/[^\w.-]/g, '')}`);
+  } catch {
+    return send(404, { 'Content-Type': 'text/plain' }, Buffer.from('not found'));
+  }
+  const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
+  const base = { 'Content-Type': 'application/octet-stream', ETag: etag, 'Accept-Ranges': 'bytes' };
+  const breaksFirst = ['drop', 'stall', 'truncate', 'ignore-range', 'wrong-range', 'refuse-range'].includes(r.scenario);
+  if (r.first && breaksFirst) return breakFirst(res, r, bytes, base);
+  const start = Number(/^bytes=(\d+)-$/.exec(r.entry.range ?? '')?.[1] ?? Number.NaN);
+  const rangeApplies = Number.isInteger(start) && (r.entry.ifRange === null || r.entry.ifRange === etag);
+  if (Number.isInteger(start) && r.scenario === 'refuse-range') return send(416, { 'Content-Range': `bytes */${bytes.length}` });
+  if (!rangeApplies || r.scenario === 'ignore-range')
+    return send(200, { ...base, 'Content-Length': String(bytes.length) }, bytes);
+  if (start >= bytes.length) return send(416, { 'Content-Range': `bytes */${bytes.length}` });
+  // wrong-range: the right offsets, the wrong bytes (every byte flipped).
+  const tail = r.scenario === 'wrong-range' ? Buffer.from(bytes.subarray(start).map((b) => b ^ 0xff)) : bytes.subarray(start);
+  send(
+    206,
+    { ...base, 'Content-Length': String(tail.length), 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` },
+    tail,
+  );
+}
+
+/** The first response of a breaking scenario: part of the body, then a drop, a stall or an early end. */
+function breakFirst(res: ServerResponse, r: Request, bytes: Buffer, base: Record<string, string>) {
+  r.entry.status = 200;
+  const head = bytes.subarray(0, r.n);
+  if (r.scenario === 'truncate') {
+    res.writeHead(200, base); // no Content-Length: chunked, and it ends cleanly
+    return void res.end(head);
+  }
+  res.writeHead(200, { ...base, 'Content-Length': String(bytes.length) });
+  res.write(head);
+  if (r.scenario === 'stall') return void r.held.add(res);
+  // Let the bytes leave before the socket goes.
+  setTimeout(() => res.socket?.destroy(), 50);
+}

@@ -1,0 +1,9 @@
+/** What the Vitest global setup provides to tests (`inject(...)`). Type-only. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Base URL of the misbehaving model server (test/support/node/fault-server.ts). */
+    faultServer: string;
+  }
+}
+
+export {};
