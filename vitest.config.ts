@@ -30,6 +30,16 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        // Runs the built `dist/cli/webinfer.js` as a user would; builds it first if it is missing.
+        test: {
+          name: 'cli',
+          include: ['test/cli/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/cli/support/build-cli.ts'],
+          testTimeout: 30_000,
+        },
+      },
       browserProject('browser', ['test/browser/**/*.test.ts'], [...baseChromiumArgs, webgpuArg]),
       browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
       {

@@ -1,0 +1,158 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Manifest, type ManifestFile, manifestFormat } from '../../artifacts/manifest-schema.js';
+import { signManifest } from '../../artifacts/manifest-signature.js';
+import { parseManifest } from '../../artifacts/parse-manifest.js';
+import { ManifestError } from '../../errors.js';
+import { parseCommandArgs, stringFlag } from '../lib/args.js';
+import { CliError, fileError, UsageError } from '../lib/cli-error.js';
+import { hashFile } from '../lib/hash-file.js';
+import { defaultModelId } from '../lib/model-id.js';
+import { createProgress, formatBytes, progressThresholdBytes } from '../lib/progress.js';
+import { readOnnx } from '../lib/read-onnx.js';
+import { relativeUrl } from '../lib/relative-url.js';
+import { readSigningKey } from '../lib/signing-key.js';
+
+export const manifestUsage = `Usage: webinfer manifest <model.onnx> [options]
+
+Writes a webinfer/manifest@1 file for an ONNX model: its inputs and outputs, and the size and
+SHA-256 of the model file and of every external-data file the model references.
+
+Options:
+  --id ID            the model's id (default: the file name without .onnx, lowercased)
+  --version V        the model's version (default: 1.0.0)
+  --out FILE         where to write it (default: <id>.manifest.json beside the model; - for stdout)
+  --sign-key FILE    sign it with this Ed25519 private key (PKCS8 PEM, from \`webinfer keygen\`)
+  -h, --help         show this help
+`;
+
+const defaultVersion = '1.0.0';
+
+/** A file the manifest names, before it is hashed. */
+interface PlannedFile {
+  readonly file: string;
+  readonly role: ManifestFile['role'];
+  /** For external data: the `location` the graph refers to it by. */
+  readonly location?: string;
+}
+
+export async function manifest(argv: readonly string[]): Promise<void> {
+  const args = parseCommandArgs(
+    argv,
+    { id: { type: 'string' }, version: { type: 'string' }, out: { type: 'string' }, 'sign-key': { type: 'string' } },
+    manifestUsage,
+  );
+  if (args.values.help) {
+    process.stdout.write(manifestUsage);
+    return;
+  }
+  const [model, ...extra] = args.positionals;
+  if (model === undefined) throw new UsageError('which model? Name one .onnx file', manifestUsage);
+  if (extra.length > 0) throw new UsageError(`one model at a time; unexpected "${extra[0]}"`, manifestUsage);
+
+  // The key is read first: a bad key should fail before minutes of hashing, not after.
+  const keyFile = stringFlag(args, 'sign-key');
+  const signingKey = keyFile === undefined ? undefined : await readSigningKey(keyFile);
+
+  const modelDir = dirname(resolve(model));
+  const id = stringFlag(args, 'id') ?? defaultModelId(model);
+  const version = stringFlag(args, 'version') ?? defaultVersion;
+  const out = stringFlag(args, 'out');
+  const toStdout = out === '-';
+  // A manifest on stdout is taken to live beside the model, which is where its URLs point from.
+  const outFile = out === undefined || toStdout ? join(modelDir, `${id}.manifest.json`) : resolve(out);
+  const manifestUrl = pathToFileURL(outFile).href;
+  // A bad --id or --version fails now, not after hashing: a stand-in manifest with them is checked.
+  validate({ ...standIn, id, version }, manifestUrl, args.values);
+
+  const graph = await readOnnx(model);
+  const planned: PlannedFile[] = [
+    { file: resolve(model), role: 'model' },
+    ...graph.externalData.map((location) => ({ file: resolve(modelDir, location), role: 'external-data' as const, location })),
+  ];
+  if (planned.some(({ file }) => file === outFile)) {
+    throw new UsageError(`--out ${out} would overwrite a file the manifest describes`, manifestUsage);
+  }
+  const files: ManifestFile[] = [];
+  for (const entry of planned) files.push(await describeFile(entry, { model, outDir: dirname(outFile) }));
+
+  const unsigned: Manifest = { format: manifestFormat, id, version, files, inputs: graph.inputs, outputs: graph.outputs };
+  const signed = signingKey === undefined ? unsigned : await signManifest(unsigned, signingKey);
+  validate(signed, manifestUrl, args.values);
+  const text = `${JSON.stringify(signed, null, 2)}\n`;
+
+  if (toStdout) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    await writeFile(outFile, text);
+  } catch (error) {
+    throw fileError(error, out ?? relative(process.cwd(), outFile), 'write');
+  }
+  const total = files.reduce((sum, file) => sum + file.bytes, 0);
+  const count = files.length === 1 ? '1 file' : `${files.length} files`;
+  const signedNote = signingKey === undefined ? '' : ', signed';
+  process.stderr.write(`Wrote ${outFile} (${count}, ${formatBytes(total)}${signedNote})\n`);
+}
+
+/** Hashes one file (with a progress bar when it is large) into its manifest entry. */
+async function describeFile(
+  { file, role, location }: PlannedFile,
+  { model, outDir }: { model: string; outDir: string },
+): Promise<ManifestFile> {
+  const label = `Hashing ${basename(file)}`;
+  let progress: ReturnType<typeof createProgress> | undefined;
+  let digest: Awaited<ReturnType<typeof hashFile>>;
+  try {
+    digest = await hashFile(file, {
+      onProgress: (hashed, total) => {
+        if (total < progressThresholdBytes) return;
+        progress ??= createProgress(label, total);
+        progress.update(hashed);
+      },
+    });
+    progress?.finish();
+  } catch (error) {
+    const problem = fileError(error, file);
+    if (location === undefined) throw problem;
+    throw new CliError(`${model} references external data "${location}", which cannot be read: ${problem.message}`);
+  }
+  const url = relativeUrl(file, outDir);
+  // The runtime hands external data to onnxruntime-web under `path`, which defaults to the URL's
+  // last segment; it is written out only where the graph spells the location differently.
+  const path = location !== undefined && location !== basename(file) ? { path: location } : {};
+  return { url, role, bytes: digest.bytes, sha256: digest.sha256, ...path };
+}
+
+/** A valid manifest, but for the fields under test; it names no real file. */
+const standIn: Manifest = {
+  format: manifestFormat,
+  id: 'model',
+  version: defaultVersion,
+  files: [{ url: 'model.onnx', role: 'model', bytes: 1, sha256: '0'.repeat(64) }],
+  inputs: [],
+  outputs: [],
+};
+
+/**
+ * Runs a manifest through the very check `load` makes (`parseManifest`), so that no file is
+ * written that the runtime would refuse. A bad `--id` or `--version` is the command line's fault.
+ */
+function validate(manifest: Manifest, manifestUrl: string, flags: Readonly<Record<string, unknown>>): void {
+  try {
+    parseManifest(JSON.stringify(manifest), manifestUrl);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    const field = error.details.field;
+    if ((field === 'id' || field === 'version') && flags[field] !== undefined) {
+      const { expected, actual } = error.details;
+      throw new UsageError(
+        `--${field} ${JSON.stringify(flags[field])} is refused by the manifest schema (must be ${expected}, got ${actual})`,
+        manifestUsage,
+      );
+    }
+    throw new CliError(`the manifest would be refused by the runtime: ${error.message}`, { cause: error });
+  }
+}

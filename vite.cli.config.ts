@@ -1,0 +1,37 @@
+import { chmod } from 'node:fs/promises';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The `webinfer` command for Node 20: the entry `dist/cli/webinfer.js` and a chunk per command,
+ * built after the library (whose build empties `dist/`). Dependencies stay bare imports, resolved
+ * from the package's own `node_modules` where it is installed.
+ */
+
+/** npm makes `bin` files executable on install; this makes the built file runnable from a checkout too. */
+function executable(): Plugin {
+  return {
+    name: 'webinfer:executable-bin',
+    apply: 'build',
+    async writeBundle({ dir }, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type === 'chunk' && chunk.isEntry) await chmod(`${dir}/${chunk.fileName}`, 0o755);
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [executable()],
+  build: {
+    ssr: 'src/cli/webinfer.ts',
+    target: 'node20',
+    // Emptying dist/cli/ (only) clears chunks of earlier CLI builds; the library's files in dist/ stay.
+    outDir: 'dist/cli',
+    emptyOutDir: true,
+    minify: false,
+    sourcemap: true,
+    rolldownOptions: { output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } },
+  },
+  // SSR builds keep every dependency external by default; say so, so no later default bundles them.
+  ssr: { target: 'node', noExternal: [] },
+});
