@@ -23,6 +23,9 @@ export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid';
 /** Codes raised when downloaded bytes are not the ones the manifest names. */
 export type IntegrityErrorCode = 'integrity-mismatch';
 
+/** Codes raised by the model cache in IndexedDB. */
+export type StorageErrorCode = 'storage-unavailable' | 'storage-blocked';
+
 /** Codes raised by the model itself or by onnxruntime-web. */
 export type ModelErrorCode = 'model-invalid' | 'inference-failed';
 
@@ -40,6 +43,7 @@ export type ErrorCode =
   | FetchErrorCode
   | ManifestErrorCode
   | IntegrityErrorCode
+  | StorageErrorCode
   | ModelErrorCode
   | BackendErrorCode
   | StateErrorCode
@@ -110,6 +114,15 @@ export class IntegrityError extends WebinferError {
   }
 }
 
+/** The model cache cannot be used: IndexedDB is missing, failing, or blocked by another tab. */
+export class StorageError extends WebinferError {
+  override readonly name = 'StorageError';
+  declare readonly code: StorageErrorCode;
+  constructor(code: StorageErrorCode, message: string, options?: WebinferErrorOptions) {
+    super(code, message, options);
+  }
+}
+
 /** onnxruntime-web rejected the model or failed while running it. */
 export class ModelError extends WebinferError {
   override readonly name = 'ModelError';
@@ -164,6 +177,7 @@ const rebuilders = {
   FetchError: (code, message, options) => new FetchError(code as FetchErrorCode, message, options),
   ManifestError: (code, message, options) => new ManifestError(code as ManifestErrorCode, message, options),
   IntegrityError: (code, message, options) => new IntegrityError(code as IntegrityErrorCode, message, options),
+  StorageError: (code, message, options) => new StorageError(code as StorageErrorCode, message, options),
   ModelError: (code, message, options) => new ModelError(code as ModelErrorCode, message, options),
   BackendError: (code, message, options) => new BackendError(code as BackendErrorCode, message, options),
   StateError: (code, message, options) => new StateError(code as StateErrorCode, message, options),

@@ -14,6 +14,7 @@ export {
   ManifestError,
   ModelError,
   StateError,
+  StorageError,
   WebinferError,
   WorkerError,
 } from './errors.js';
@@ -22,6 +23,7 @@ export { Model } from './runtime/model.js';
 
 // Left out on purpose: serializeError/deserializeError and the worker API are internal wiring.
 
+export type { CachedModel } from './artifacts/store/model-store.js';
 export type {
   BackendErrorCode,
   ErrorCode,
@@ -32,14 +34,16 @@ export type {
   ManifestErrorCode,
   ModelErrorCode,
   StateErrorCode,
+  StorageErrorCode,
   WorkerErrorCode,
 } from './errors.js';
-export type { LoadOptions, RuntimeOptions } from './runtime/create-runtime.js';
+export type { LoadOptions, ModelCache, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
 export type {
   Backend,
   BackendAttempt,
+  CacheStatus,
   Feeds,
   LoadProgress,
   LoadStage,
@@ -51,3 +55,4 @@ export type {
   TensorInfo,
   TensorType,
 } from './types.js';
+export type { CacheUsage } from './worker/api.js';

@@ -89,12 +89,24 @@ export interface ModelInfo {
   readonly singleThreadReason?: string;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
+  /** Whether the files came from webinfer's cache, were stored in it, or why not. */
+  readonly cache: CacheStatus;
   /** Milliseconds from `load()` to a ready session, measured in the worker. */
   readonly loadMs: number;
 }
 
+/**
+ * What the cache did for one load: `hit`, every file read from it (verified); `stored`, files
+ * downloaded and stored; `not-cached`, with the reason (IndexedDB unavailable or failing, caching
+ * off, or a bare URL without a hash to verify a cached copy by).
+ */
+export interface CacheStatus {
+  readonly state: 'hit' | 'stored' | 'not-cached';
+  readonly reason?: string;
+}
+
 /** Stages reported while a model loads. */
-export type LoadStage = 'downloading' | 'creating-session' | 'ready';
+export type LoadStage = 'downloading' | 'reading-cache' | 'creating-session' | 'ready';
 
 /** A progress report from `rt.load`. `total` is null when the size is not known in advance. */
 export interface LoadProgress {

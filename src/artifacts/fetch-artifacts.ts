@@ -1,9 +1,11 @@
-import { IntegrityError } from '../errors.js';
+import { FetchError } from '../errors.js';
 import type { LoadProgress } from '../types.js';
-import { type FetchBytesOptions, type FetchedBytes, fetchBytes } from './fetch-bytes.js';
+import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
+import { fetchVerified } from './fetch-verified.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { readManifestJson, validateManifest } from './parse-manifest.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { CacheSession } from './store/cache-session.js';
 
 /** What `rt.load` was given, as the worker sees it. */
 export type ModelSource =
@@ -29,6 +31,8 @@ export interface FetchArtifactsOptions {
   /** Ed25519 public keys (raw, base64url): when any is given, manifests must be signed by one. */
   readonly manifestKeys?: readonly string[];
   readonly onProgress?: (progress: LoadProgress) => void;
+  /** Where verified files are read from and stored; absent: no caching. */
+  readonly cache?: CacheSession;
 }
 
 /**
@@ -42,12 +46,11 @@ export async function fetchArtifacts(source: ModelSource, options: FetchArtifact
 
 async function fromManifest(
   url: string,
-  { onProgress, manifestKeys = [], ...options }: FetchArtifactsOptions,
+  { onProgress, manifestKeys = [], cache, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
-  // A manifest is small and names what is current: revalidate it with the server every time.
-  const { bytes } = await fetchBytes(url, { what: 'a manifest', cache: 'no-cache', ...transport });
-  const json = readManifestJson(new TextDecoder().decode(bytes), url);
+  const text = await manifestText(url, transport, cache);
+  const json = readManifestJson(text, url);
   const manifest = validateManifest(json, url);
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
@@ -55,11 +58,23 @@ async function fromManifest(
   let done = 0;
   const fetched = new Map<string, Uint8Array>();
   for (const file of manifest.files) {
-    const onBytes = (loaded: number) => onProgress?.({ stage: 'downloading', loaded: done + loaded, total });
-    const data = await fetchVerified(file.url, { bytes: file.bytes, sha256: file.sha256 }, { onBytes, ...transport });
-    fetched.set(file.url, data.bytes);
+    let data = await cache?.read(file.sha256, file.bytes);
+    if (data) {
+      onProgress?.({ stage: 'reading-cache', loaded: done + file.bytes, total });
+    } else {
+      const onBytes = (loaded: number) => onProgress?.({ stage: 'downloading', loaded: done + loaded, total });
+      data = (await fetchVerified(file.url, { bytes: file.bytes, sha256: file.sha256 }, { onBytes, ...transport })).bytes;
+      await cache?.write(file.sha256, data);
+    }
+    fetched.set(file.url, data);
     done += file.bytes;
   }
+  await cache?.remember(url, text, {
+    id: manifest.id,
+    version: manifest.version,
+    fileHashes: manifest.files.map((file) => file.sha256),
+    bytes: total,
+  });
   return {
     id: manifest.id,
     version: manifest.version,
@@ -72,62 +87,49 @@ async function fromManifest(
   };
 }
 
+/**
+ * The manifest, revalidated with the server on every load (it names what is current). With a
+ * cached copy, one try only, and the copy serves when the network fails: an offline load does
+ * not wait through the retry budget.
+ */
+async function manifestText(url: string, transport: Pick<FetchBytesOptions, 'signal' | 'retry'>, cache?: CacheSession) {
+  const cached = await cache?.manifest(url);
+  const retry = cached === undefined ? transport.retry : { ...transport.retry, attempts: 1 };
+  try {
+    const { bytes } = await fetchBytes(url, { ...transport, ...(retry ? { retry } : {}), what: 'a manifest', cache: 'no-cache' });
+    return new TextDecoder().decode(bytes);
+  } catch (error) {
+    const offline = error instanceof FetchError && (error.code === 'network' || Number(error.details.status) >= 500);
+    if (cached === undefined || !offline) throw error;
+    return cached;
+  }
+}
+
 async function fromFile(
   source: Extract<ModelSource, { kind: 'file' }>,
-  { onProgress, ...options }: FetchArtifactsOptions,
+  { onProgress, cache, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
   const onBytes = (loaded: number, total: number | null) => onProgress?.({ stage: 'downloading', loaded, total });
-  const { bytes, sha256 } = source.sha256
-    ? await fetchVerified(source.url, { sha256: source.sha256 }, { onBytes, ...transport })
-    : await fetchBytes(source.url, { what: 'an ONNX model', onBytes, ...transport });
-  const file = decodeURIComponent(new URL(source.url).pathname.split('/').pop() ?? '');
-  return {
-    id: file.replace(/\.onnx$/i, '') || 'model',
-    version: sha256.slice(0, 12),
-    url: source.url,
-    model: bytes,
-    externalData: [],
-    bytes: bytes.byteLength,
-  };
+  const name = decodeURIComponent(new URL(source.url).pathname.split('/').pop() ?? '');
+  const id = name.replace(/\.onnx$/i, '') || 'model';
+  // Only a file with a known hash can be cached: a cached copy is only ever used when it verifies.
+  if (!source.sha256) {
+    const { bytes, sha256 } = await fetchBytes(source.url, { what: 'an ONNX model', onBytes, ...transport });
+    return { id, version: sha256.slice(0, 12), url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength };
+  }
+  const sha256 = source.sha256;
+  let bytes = await cache?.read(sha256);
+  if (!bytes) {
+    bytes = (await fetchVerified(source.url, { sha256 }, { onBytes, ...transport })).bytes;
+    await cache?.write(sha256, bytes);
+  }
+  const version = sha256.slice(0, 12);
+  await cache?.remember(source.url, undefined, { id, version, fileHashes: [sha256], bytes: bytes.byteLength });
+  return { id, version, url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength };
 }
 
 /** What every fetch of one load shares: the caller's signal and the retry policy. */
 function transportOptions({ signal, retry }: FetchArtifactsOptions): Pick<FetchBytesOptions, 'signal' | 'retry'> {
   return { ...(signal ? { signal } : {}), ...(retry ? { retry } : {}) };
-}
-
-/** RELIABILITY.md 17: a file whose bytes do not match is fetched again at most once. */
-const integrityAttempts = 2;
-
-async function fetchVerified(
-  url: string,
-  expected: { readonly bytes?: number; readonly sha256: string },
-  options: Omit<FetchBytesOptions, 'what'>,
-): Promise<FetchedBytes> {
-  for (let attempt = 1; ; attempt++) {
-    const fetched = await fetchBytes(url, {
-      ...options,
-      what: 'an ONNX model file',
-      ...(expected.bytes === undefined ? {} : { expectedBytes: expected.bytes }),
-    });
-    const sizeOk = expected.bytes === undefined || fetched.bytes.byteLength === expected.bytes;
-    if (sizeOk && fetched.sha256 === expected.sha256) return fetched;
-    if (attempt >= integrityAttempts) {
-      throw new IntegrityError(
-        'integrity-mismatch',
-        `${url} does not match its manifest: expected ${expected.bytes ?? '?'} bytes with SHA-256 ${expected.sha256}, got ${fetched.bytes.byteLength} bytes with SHA-256 ${fetched.sha256}`,
-        {
-          details: {
-            url,
-            expected: expected.sha256,
-            actual: fetched.sha256,
-            expectedBytes: expected.bytes ?? null,
-            actualBytes: fetched.bytes.byteLength,
-            attempts: attempt,
-          },
-        },
-      );
-    }
-  }
 }

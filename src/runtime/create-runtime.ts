@@ -1,9 +1,10 @@
 import { proxy } from 'comlink';
 import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
+import type { CachedModel } from '../artifacts/store/model-store.js';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { Backend, LoadProgress } from '../types.js';
-import type { LoadRequest } from '../worker/api.js';
+import type { CacheUsage, LoadRequest } from '../worker/api.js';
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -27,8 +28,21 @@ export interface RuntimeOptions {
    * before a download is aborted and resumed.
    */
   download?: Partial<RetryPolicy>;
+  /**
+   * Keep verified model files in IndexedDB, so later loads (and offline ones) read them instead
+   * of the network. Default true.
+   */
+  cache?: boolean;
   /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
   createWorker?: () => Worker;
+}
+
+/** `rt.cache`: what webinfer keeps in IndexedDB. */
+export interface ModelCache {
+  list(): Promise<CachedModel[]>;
+  /** Deletes a model's version (every version when absent) and the files no other version uses. */
+  delete(id: string, version?: string): Promise<number>;
+  usage(): Promise<CacheUsage>;
 }
 
 /** Options of one `rt.load` call. */
@@ -54,7 +68,7 @@ const ignore = () => undefined;
  * await rt.close();
  */
 export class Runtime {
-  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys'>> &
+  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys' | 'cache'>> &
     Pick<RuntimeOptions, 'threads' | 'download'>;
   #connection: WorkerConnection | undefined;
   #closed = false;
@@ -62,7 +76,13 @@ export class Runtime {
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
+    if (options.cache !== undefined && typeof options.cache !== 'boolean') {
+      throw new StateError('invalid-options', `cache must be a boolean, got ${JSON.stringify(options.cache)}`, {
+        details: { option: 'cache', expected: 'boolean', actual: String(options.cache) },
+      });
+    }
     this.#options = {
+      cache: options.cache ?? true,
       backends: checkBackends(options.backends ?? knownBackends),
       createWorker: options.createWorker ?? spawnWorker,
       manifestKeys: checkManifestKeys(options.manifestKeys ?? []),
@@ -97,6 +117,7 @@ export class Runtime {
       source: toModelSource(source, globalThis.location?.href),
       backends,
       manifestKeys: this.#options.manifestKeys,
+      cache: this.#options.cache,
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
@@ -112,6 +133,21 @@ export class Runtime {
     } finally {
       settled = true;
     }
+  }
+
+  /**
+   * The model cache in IndexedDB, shared by every runtime of this origin.
+   *
+   * @example
+   * for (const m of await rt.cache.list()) console.log(m.id, m.version, m.bytes);
+   * await rt.cache.delete('vad', '4.0.0');
+   */
+  get cache(): ModelCache {
+    return {
+      list: async () => this.#connect().call((remote) => remote.cacheList()),
+      delete: async (id, version) => this.#connect().call((remote) => remote.cacheDelete(id, version)),
+      usage: async () => this.#connect().call((remote) => remote.cacheUsage()),
+    };
   }
 
   /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */

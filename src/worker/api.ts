@@ -1,5 +1,6 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
+import type { CachedModel } from '../artifacts/store/model-store.js';
 import type { Backend, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
@@ -10,6 +11,8 @@ export interface LoadRequest {
   readonly backends: readonly Backend[];
   /** Ed25519 public keys that manifests must be signed by; empty: signatures are not checked. */
   readonly manifestKeys: readonly string[];
+  /** Read verified files from the IndexedDB cache and store new ones. */
+  readonly cache: boolean;
   /** Download retries and stall timeout; defaults where absent. */
   readonly retry?: Partial<RetryPolicy>;
   /** Wasm threads; `undefined` lets onnxruntime-web choose. */
@@ -22,6 +25,14 @@ export interface LoadReply {
   /** Names the loaded model in later calls. */
   readonly handle: number;
   readonly info: ModelInfo;
+}
+
+/** What the model cache holds, and what the browser lets this origin store. */
+export interface CacheUsage {
+  /** Bytes of complete files in webinfer's cache. */
+  readonly bytes: number;
+  /** `navigator.storage.estimate()` for the whole origin, when the browser has it. */
+  readonly origin?: { readonly usage: number; readonly quota: number };
 }
 
 export interface RunReply {
@@ -39,4 +50,8 @@ export interface WorkerApi {
   dispose(handle: number): Promise<void>;
   /** Aborts the `load` named by `callId`; does nothing if it has finished. */
   abort(callId: number): void;
+  cacheList(): Promise<CachedModel[]>;
+  /** Resolves to the number of versions deleted. */
+  cacheDelete(id: string, version?: string): Promise<number>;
+  cacheUsage(): Promise<CacheUsage>;
 }

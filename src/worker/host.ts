@@ -1,5 +1,7 @@
 import { releaseProxy } from 'comlink';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
+import { CacheSession } from '../artifacts/store/cache-session.js';
+import { ModelStore } from '../artifacts/store/model-store.js';
 import { AbortError, StateError } from '../errors.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
@@ -17,6 +19,8 @@ export function createHost(): WorkerApi {
   const models = new Map<number, LoadedModel>();
   const loads = new Map<number, AbortController>();
   const loadOrt = createOrtLoader();
+  let store: ModelStore | undefined;
+  const cacheStore = () => (store ??= new ModelStore());
   let nextHandle = 1;
 
   const modelFor = (handle: number): LoadedModel => {
@@ -33,10 +37,14 @@ export function createHost(): WorkerApi {
       const controller = new AbortController();
       loads.set(request.callId, controller);
       const started = performance.now();
+      const cache = request.cache
+        ? new CacheSession(cacheStore())
+        : new CacheSession(undefined, 'caching is off: createRuntime({ cache: false })');
       try {
         const artifacts = await fetchArtifacts(request.source, {
           signal: controller.signal,
           manifestKeys: request.manifestKeys,
+          cache,
           ...(request.retry ? { retry: request.retry } : {}),
           ...(onProgress ? { onProgress: (p) => void onProgress(p) } : {}),
         });
@@ -59,6 +67,7 @@ export function createHost(): WorkerApi {
           threads: chosen.threads,
           inputs: describeValues(chosen.session.inputMetadata),
           outputs: describeValues(chosen.session.outputMetadata),
+          cache: cache.status(),
           loadMs: performance.now() - started,
           ...(chosen.fallbackReason ? { fallbackReason: chosen.fallbackReason } : {}),
           ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
@@ -93,6 +102,19 @@ export function createHost(): WorkerApi {
 
     abort(callId) {
       loads.get(callId)?.abort();
+    },
+
+    cacheList: () => cacheStore().list(),
+    cacheDelete: (id, version) => cacheStore().delete(id, version),
+    async cacheUsage() {
+      const bytes = await cacheStore().usage();
+      // RELIABILITY.md 4: estimate() may be missing or throw; the figure is then left out.
+      const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
+      const origin =
+        estimate?.usage !== undefined && estimate.quota !== undefined
+          ? { usage: estimate.usage, quota: estimate.quota }
+          : undefined;
+      return { bytes, ...(origin ? { origin } : {}) };
     },
   };
 }

@@ -8,7 +8,12 @@ import { models } from '../support/browser/models.js';
  * clear error, within a bounded number of requests. The server logs what it was asked.
  */
 const server = inject('faultServer');
-const rt = createRuntime({ backends: ['wasm'], download: { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, stallMs: 1_000 } });
+// No cache: every load here must reach the server.
+const rt = createRuntime({
+  backends: ['wasm'],
+  cache: false,
+  download: { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, stallMs: 1_000 },
+});
 let heavy: { bytes: number; sha256: string };
 
 beforeAll(async () => {

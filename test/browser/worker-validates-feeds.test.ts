@@ -19,6 +19,7 @@ test('the worker refuses bad feeds itself and stays healthy', async () => {
     source: { kind: 'file', url: new URL(models.add, location.href).href },
     backends: ['wasm'],
     manifestKeys: [],
+    cache: false,
     callId: 1,
   });
   if (!loaded.ok) throw new Error(loaded.error.message);

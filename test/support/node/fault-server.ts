@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
  * A model server that misbehaves on purpose, for the download fault tests (RELIABILITY.md 12–21).
  * URLs are `/s/<id>/<scenario>/<n>/<file>`: `id` keeps each test's request count apart, `file` is
  * a file of test/fixtures/models, and `n` is the scenario's number (a byte offset or a count).
- * `/log/<id>` answers what that id was asked: one `{ range, ifRange, status }` per request.
+ * `/log/<id>` answers what that id was asked: one `{ range, ifRange, status }` per request;
+ * `/down/<id>` takes that id off the network: its later requests fail as a dropped connection.
  *
  * Scenarios, each on the first GET only unless said otherwise:
  * - `ok`: serves normally, honouring Range and If-Range, with a strong ETag;
@@ -38,6 +39,7 @@ const models = fileURLToPath(new URL('../../fixtures/models/', import.meta.url))
 export async function startFaultServer(): Promise<FaultServer> {
   const logs = new Map<string, Logged[]>();
   const held = new Set<ServerResponse>();
+  const down = new Set<string>();
   const server = createServer((req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Access-Control-Allow-Headers', 'Range, If-Range');
@@ -48,6 +50,11 @@ export async function startFaultServer(): Promise<FaultServer> {
     const [, kind, id = '', scenario = 'ok', n = '0', file = ''] = (req.url ?? '').split('?')[0]?.split('/') ?? [];
     if (kind === 'log')
       return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(logs.get(id) ?? []));
+    if (kind === 'down') {
+      down.add(id);
+      return void res.writeHead(204).end();
+    }
+    if (down.has(id)) return void req.socket.destroy();
     const log = logs.get(id) ?? [];
     logs.set(id, log);
     const entry: Logged = { range: header(req, 'range'), ifRange: header(req, 'if-range'), status: 0 };

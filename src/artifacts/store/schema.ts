@@ -1,0 +1,48 @@
+import type { DBSchema } from 'idb';
+
+/** The IndexedDB database of the model cache, and its schema version. */
+export const databaseName = 'webinfer';
+export const databaseVersion = 1;
+
+/**
+ * Bytes per stored chunk. Chromium refuses IndexedDB values over ~133 MB (its per-value
+ * ceiling), and one huge value must be held whole in memory to write or read; 16 MiB keeps each
+ * write a short transaction and each read small. Not yet measured against 8–64 MiB.
+ */
+export const chunkBytes = 16 * 1024 * 1024;
+
+/** A file, named by its SHA-256: two model versions that share a file share its bytes. */
+export interface FileRecord {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly chunkBytes: number;
+  readonly chunks: number;
+  /** Written last, after every chunk: a file without it is incomplete and never read. */
+  readonly complete: boolean;
+}
+
+/** One cached model version and the files it needs. */
+export interface ModelRecord {
+  readonly id: string;
+  readonly version: string;
+  readonly manifestUrl: string;
+  /** SHA-256 of every file the version needs (indexed: which models use a file). */
+  readonly fileHashes: readonly string[];
+  readonly bytes: number;
+  readonly storedAt: number;
+  lastUsedAt: number;
+}
+
+/** A manifest's text as last fetched, so a load works with the network off. */
+export interface ManifestRecord {
+  readonly url: string;
+  readonly text: string;
+  readonly fetchedAt: number;
+}
+
+export interface StoreSchema extends DBSchema {
+  files: { key: string; value: FileRecord };
+  chunks: { key: [string, number]; value: { readonly sha256: string; readonly index: number; readonly data: Uint8Array } };
+  models: { key: [string, string]; value: ModelRecord; indexes: { byFile: string } };
+  manifests: { key: string; value: ManifestRecord };
+}
