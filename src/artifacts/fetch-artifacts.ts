@@ -1,4 +1,5 @@
 import { FetchError } from '../errors.js';
+import { withLock } from '../lib/with-lock.js';
 import type { LoadProgress } from '../types.js';
 import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
 import { fetchVerified } from './fetch-verified.js';
@@ -58,14 +59,19 @@ async function fromManifest(
   let done = 0;
   const fetched = new Map<string, Uint8Array>();
   for (const file of manifest.files) {
-    let data = await cache?.read(file.sha256, file.bytes);
-    if (data) {
-      onProgress?.({ stage: 'reading-cache', loaded: done + file.bytes, total });
-    } else {
+    // One download per file across tabs: another tab fetching it holds the lock, and this one
+    // then finds the file in the cache.
+    const data = await withLock(`webinfer:file:${file.sha256}`, transport.signal, async () => {
+      const cached = await cache?.read(file.sha256, file.bytes);
+      if (cached) {
+        onProgress?.({ stage: 'reading-cache', loaded: done + file.bytes, total });
+        return cached;
+      }
       const onBytes = (loaded: number) => onProgress?.({ stage: 'downloading', loaded: done + loaded, total });
-      data = (await fetchVerified(file.url, { bytes: file.bytes, sha256: file.sha256 }, { onBytes, ...transport })).bytes;
-      await cache?.write(file.sha256, data);
-    }
+      const { bytes } = await fetchVerified(file.url, { bytes: file.bytes, sha256: file.sha256 }, { onBytes, ...transport });
+      await cache?.write(file.sha256, bytes);
+      return bytes;
+    });
     fetched.set(file.url, data);
     done += file.bytes;
   }

@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
  * - `wrong-range`: drops at n bytes, then answers the range from other bytes (a changed file
  *   whose server ignores If-Range), 206 with a plausible Content-Range;
  * - `refuse-range`: drops at n bytes, then answers every range with 416;
- * - `html`: answers 200 text/html, an SPA fallback.
+ * - `html`: answers 200 text/html, an SPA fallback;
+ * - `slow`: every response trickles out in 64 KiB pieces, n ms apart.
  */
 export interface FaultServer {
   readonly url: string;
@@ -109,6 +110,7 @@ function serve(res: ServerResponse, r: Request) {
   const start = Number(/^bytes=(\d+)-$/.exec(r.entry.range ?? '')?.[1] ?? Number.NaN);
   const rangeApplies = Number.isInteger(start) && (r.entry.ifRange === null || r.entry.ifRange === etag);
   if (Number.isInteger(start) && r.scenario === 'refuse-range') return send(416, { 'Content-Range': `bytes */${bytes.length}` });
+  if (r.scenario === 'slow') return trickle(res, r, bytes, base);
   if (!rangeApplies || r.scenario === 'ignore-range')
     return send(200, { ...base, 'Content-Length': String(bytes.length) }, bytes);
   if (start >= bytes.length) return send(416, { 'Content-Range': `bytes */${bytes.length}` });
@@ -134,4 +136,19 @@ function breakFirst(res: ServerResponse, r: Request, bytes: Buffer, base: Record
   if (r.scenario === 'stall') return void r.held.add(res);
   // Let the bytes leave before the socket goes.
   setTimeout(() => res.socket?.destroy(), 50);
+}
+
+/** The whole file, 64 KiB at a time, `r.n` ms apart: a download that takes a while. */
+function trickle(res: ServerResponse, r: Request, bytes: Buffer, base: Record<string, string>) {
+  r.entry.status = 200;
+  res.writeHead(200, { ...base, 'Content-Length': String(bytes.length) });
+  let offset = 0;
+  const next = () => {
+    if (res.destroyed) return;
+    res.write(bytes.subarray(offset, offset + 65_536));
+    offset += 65_536;
+    if (offset >= bytes.length) res.end();
+    else setTimeout(next, r.n);
+  };
+  next();
 }
