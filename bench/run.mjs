@@ -14,7 +14,7 @@ import { serveStatic } from '../scripts/lib/serve-static.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildPage } from './lib/page.mjs';
 import { printReport } from './lib/report.mjs';
-import { summarizeEcho, summarizeP2, summarizeP3 } from './lib/summary.mjs';
+import { summarizeEcho, summarizeP1, summarizeP2, summarizeP3 } from './lib/summary.mjs';
 
 /** @typedef {import('./shared/protocol.js').ModelName} ModelName */
 /** @typedef {import('./shared/protocol.js').BenchTask} BenchTask */
@@ -43,6 +43,7 @@ const raw = {};
 const p2 = /** @type {Report['p2']} */ ({});
 const echo = /** @type {Report['echo']} */ ({});
 const p3 = /** @type {Report['p3']} */ ({});
+const p1 = /** @type {Report['p1']} */ ({});
 /** @type {boolean[]} */
 const isolation = [];
 let failures = 0;
@@ -77,7 +78,10 @@ try {
     const webinfer = await attempt({ kind: 'p3-webinfer', model, runs });
     /** @type {import('./shared/protocol.js').P3Result | import('./lib/summary.mjs').Failed} */
     const mainThread = await attempt({ kind: 'p3-main-thread', model, runs });
-    raw[model] = { echo: echoed, p2: round, p3: { webinfer, mainThread } };
+    /** @type {import('./shared/protocol.js').P1Result | import('./lib/summary.mjs').Failed} */
+    const warm = await attempt({ kind: 'p1', model, runs: 5 });
+    raw[model] = { echo: echoed, p2: round, p3: { webinfer, mainThread }, p1: warm };
+    p1[model] = summarizeP1(warm);
     p2[model] = summarizeP2(round);
     echo[model] = summarizeEcho(echoed);
     p3[model] = { webinfer: summarizeP3(webinfer), mainThread: summarizeP3(mainThread) };
@@ -99,6 +103,6 @@ const meta = {
 };
 const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
-writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p2, echo, p3, p7 }, raw }, null, 2)}\n`);
-printReport({ meta, p2, echo, p3, p7, resultsPath });
+writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p7 }, raw }, null, 2)}\n`);
+printReport({ meta, p1, p2, echo, p3, p7, resultsPath });
 if (failures > 0) process.exitCode = 1;

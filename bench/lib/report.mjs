@@ -7,10 +7,12 @@ import { isFailed } from './summary.mjs';
 /** @typedef {import('./summary.mjs').P2Figures} P2Figures */
 /** @typedef {import('./summary.mjs').EchoSummary} EchoSummary */
 /** @typedef {import('./summary.mjs').P3Summary} P3Summary */
+/** @typedef {import('./summary.mjs').P1Summary} P1Summary */
 /**
  * @typedef {object} Report
  * @property {{ chromium: string, crossOriginIsolated: boolean, warmup: number, runs: number, steadyAfterMs: number,
  *   totalSeconds: number, loadAverage: { start: number[], end: number[] } }} meta
+ * @property {Record<ModelName, P1Summary | Failed>} p1
  * @property {Record<ModelName, P2Summary | Failed>} p2
  * @property {Record<ModelName, EchoSummary | Failed>} echo
  * @property {Record<ModelName, { webinfer: P3Summary | Failed, mainThread: P3Summary | Failed }>} p3
@@ -18,7 +20,7 @@ import { isFailed } from './summary.mjs';
  * @property {string} resultsPath
  */
 
-const goals = { p2Ratio: 1.05, p3LongTasks: 0, p7Bytes: 15_000 };
+const goals = { p1Ratio: 1.1, p2Ratio: 1.05, p3LongTasks: 0, p7Bytes: 15_000 };
 
 /** @param {number} x */
 const ms = (x) => x.toFixed(3);
@@ -95,7 +97,7 @@ function p3Line(model, { webinfer: w, mainThread: b }) {
 
 /** @param {Report} report */
 export function printReport(report) {
-  const { meta, p2, p3, p7, resultsPath } = report;
+  const { meta, p1, p2, p3, p7, resultsPath } = report;
   const models = /** @type {ModelName[]} */ (Object.keys(p2));
   const rows = tableRows(report);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
@@ -108,6 +110,7 @@ export function printReport(report) {
   console.log(`${''.padEnd(width)}${models.map((m) => m.padStart(18)).join('')}`);
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}${models.map((m) => value(m).padStart(18)).join('')}`);
   console.log('');
+  for (const m of models) console.log(p1Line(m, p1[m]));
   for (const m of models) console.log(p2Line(m, p2[m]));
   for (const m of models) console.log(p3Line(m, p3[m]));
   console.log(
@@ -115,4 +118,16 @@ export function printReport(report) {
       `(goal <= ${bytes(goals.p7Bytes)}) ${verdict(p7.gzipWithComlink <= goals.p7Bytes)} [${p7.files.join(', ')}]`,
   );
   console.log(`\nfull JSON: ${resultsPath}\ntotal ${meta.totalSeconds.toFixed(1)} s`);
+}
+
+/**
+ * @param {ModelName} model
+ * @param {P1Summary | Failed} s
+ */
+function p1Line(model, s) {
+  if (isFailed(s)) return `P1 ${model.padEnd(5)} FAILED: ${s.error.split('\n')[0]}`;
+  return (
+    `P1 ${model.padEnd(5)} warmStart=${s.webinferMs.toFixed(0)}ms sessionFromMemory=${s.baselineMs.toFixed(0)}ms ` +
+    `ratio=${s.ratio.toFixed(3)} (goal <= ${goals.p1Ratio}) ${verdict(s.ratio <= goals.p1Ratio)}${s.allHits ? '' : ' [not every warm start was a cache hit]'}`
+  );
 }

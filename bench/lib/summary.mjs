@@ -81,3 +81,20 @@ export function summarizeP3(p3) {
     threads: p3.threads,
   };
 }
+
+/**
+ * P1: median warm start over median session create from memory, each fresh (see bench/page/p1.ts).
+ *
+ * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, allHits: boolean }} P1Summary
+ */
+
+/**
+ * @param {import('../shared/protocol.js').P1Result | Failed} p1
+ * @returns {P1Summary | Failed}
+ */
+export function summarizeP1(p1) {
+  if (isFailed(p1)) return p1;
+  const webinferMs = median(p1.webinferMs);
+  const baselineMs = median(p1.baselineMs);
+  return { webinferMs, baselineMs, ratio: webinferMs / baselineMs, allHits: p1.cacheStates.every((s) => s === 'hit') };
+}

@@ -1,6 +1,7 @@
 /** The bench page: installs `window.bench`, which the Node runner calls once per fresh page. */
 import type { BenchEntry, BenchTask } from '../shared/protocol.js';
 import { benchEcho } from './echo.js';
+import { benchWarmStart } from './p1.js';
 import { benchRoundTrip } from './p2.js';
 import { benchMainThread, benchWebinfer } from './p3.js';
 import { workloads } from './workloads.js';
@@ -22,5 +23,7 @@ window.bench = (task: BenchTask) => {
       return benchMainThread(task, workload);
     case 'echo':
       return benchEcho(task, workload);
+    case 'p1':
+      return benchWarmStart(task, workload);
   }
 };

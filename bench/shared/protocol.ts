@@ -14,7 +14,8 @@ export type BenchTask =
       readonly steadyAfterMs: number;
     }
   | { readonly kind: 'p3-webinfer' | 'p3-main-thread'; readonly model: ModelName; readonly runs: number }
-  | { readonly kind: 'echo'; readonly model: ModelName; readonly warmup: number; readonly runs: number };
+  | { readonly kind: 'echo'; readonly model: ModelName; readonly warmup: number; readonly runs: number }
+  | { readonly kind: 'p1'; readonly model: ModelName; readonly runs: number };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
 export interface P2Samples {
@@ -60,7 +61,16 @@ export interface EchoResult {
   readonly comlinkMs: number[];
 }
 
-export type BenchResult = P2Result | P3Result | EchoResult;
+/** Warm starts (cached load → ready, fresh runtime each) against session create from memory in a fresh worker. */
+export interface P1Result {
+  readonly kind: 'p1';
+  readonly webinferMs: number[];
+  readonly baselineMs: number[];
+  /** `model.info.cache.state` of each warm start: all must be `hit`. */
+  readonly cacheStates: string[];
+}
+
+export type BenchResult = P2Result | P3Result | EchoResult | P1Result;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;
