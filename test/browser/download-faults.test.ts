@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { createRuntime, FetchError } from '../../src/index.js';
+import { describeFile, manifestDataUrl, singleFileManifest } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 
 /**
@@ -17,9 +18,7 @@ const rt = createRuntime({
 let heavy: { bytes: number; sha256: string };
 
 beforeAll(async () => {
-  const bytes = await (await fetch(models.heavy)).arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  heavy = { bytes: bytes.byteLength, sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') };
+  heavy = await describeFile(models.heavy);
 });
 
 let nextId = 0;
@@ -32,16 +31,9 @@ interface Logged {
 /** Loads heavy.onnx through a manifest from the fault server; returns the load's outcome and the server's log. */
 async function loadThrough(scenario: string, n: number): Promise<{ outcome: unknown; log: Logged[] }> {
   const id = `t${Date.now()}-${nextId++}`;
-  const manifest = {
-    format: 'webinfer/manifest@1',
-    id: 'heavy',
-    version: scenario,
-    files: [{ url: `${server}/s/${id}/${scenario}/${n}/heavy.onnx`, role: 'model', ...heavy }],
-    inputs: [],
-    outputs: [],
-  };
+  const manifest = singleFileManifest('heavy', scenario, `${server}/s/${id}/${scenario}/${n}/heavy.onnx`, heavy);
   const outcome = await rt
-    .load(`data:application/json,${encodeURIComponent(JSON.stringify(manifest))}`)
+    .load(manifestDataUrl(manifest))
     .then((model) => model.info)
     .catch((e: unknown) => e);
   const log = (await (await fetch(`${server}/log/${id}`)).json()) as Logged[];

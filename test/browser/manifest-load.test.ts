@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { createRuntime, FetchError, IntegrityError, type LoadProgress, ManifestError, type Model } from '../../src/index.js';
+import { manifestDataUrl } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 import { bytesOf, randomFloats, seededRandom } from '../support/browser/tensors.js';
 
@@ -8,7 +9,6 @@ const rt = createRuntime({ backends: ['wasm'] });
 afterAll(() => rt.close());
 
 const abs = (url: string) => new URL(url, location.href).href;
-const jsonUrl = (value: unknown) => `data:application/json,${encodeURIComponent(JSON.stringify(value))}`;
 const manifest = async (url: string) =>
   (await (await fetch(url)).json()) as { files: Record<string, unknown>[] } & Record<string, unknown>;
 const x = () => ({ x: { type: 'float32', data: randomFloats(seededRandom(2), 8), dims: [2, 4] } }) as const;
@@ -36,7 +36,7 @@ describe('loading from a manifest', () => {
   test('a file whose hash differs from the manifest is refused with integrity-mismatch after one retry', async () => {
     const good = await manifest(models.mlpManifest);
     const lying = { ...good, files: [{ ...good.files[0], url: abs(models.mlp), sha256: 'f'.repeat(64) }] };
-    const error = await rt.load(jsonUrl(lying)).catch((e: unknown) => e);
+    const error = await rt.load(manifestDataUrl(lying)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IntegrityError);
     expect(error).toMatchObject({
       code: 'integrity-mismatch',
@@ -47,7 +47,7 @@ describe('loading from a manifest', () => {
   test('a file whose size differs from the manifest is refused', async () => {
     const good = await manifest(models.mlpManifest);
     const lying = { ...good, files: [{ ...good.files[0], url: abs(models.mlp), bytes: 524 }] };
-    const error = await rt.load(jsonUrl(lying)).catch((e: unknown) => e);
+    const error = await rt.load(manifestDataUrl(lying)).catch((e: unknown) => e);
     expect(error).toMatchObject({
       name: 'IntegrityError',
       code: 'integrity-mismatch',
@@ -57,7 +57,7 @@ describe('loading from a manifest', () => {
 
   test('a malformed manifest is refused naming the manifest and the field', async () => {
     const good = await manifest(models.mlpManifest);
-    const url = jsonUrl({ ...good, version: 7 });
+    const url = manifestDataUrl({ ...good, version: 7 });
     const error = await rt.load(url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManifestError);
     expect(error).toMatchObject({ code: 'manifest-invalid', details: { url, field: 'version' } });

@@ -1,10 +1,10 @@
 import { expect, test } from 'vitest';
 import { signManifest, toBase64Url } from '../../src/artifacts/manifest-signature.js';
 import { createRuntime, ManifestError } from '../../src/index.js';
+import { manifestDataUrl } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 
 /** With manifestKeys configured, only manifests signed by one of them load. */
-const jsonUrl = (value: unknown) => `data:application/json,${encodeURIComponent(JSON.stringify(value))}`;
 
 async function keyPair() {
   const keys = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -30,12 +30,12 @@ test('a manifest signed by a configured key loads; unsigned, tampered or foreign
   const rt = createRuntime({ backends: ['wasm'], manifestKeys: [publicKey] });
   const signed = await signManifest(await mlpManifest(), privateKey);
 
-  const model = await rt.load(jsonUrl(signed));
+  const model = await rt.load(manifestDataUrl(signed));
   expect(model.info).toMatchObject({ id: 'mlp', version: '1.0.0' });
 
   const refusals = await Promise.all(
     [await mlpManifest(), { ...signed, version: '6.6.6' }, await signManifest(await mlpManifest(), other.privateKey)].map(
-      (manifest) => rt.load(jsonUrl(manifest)).catch((e: unknown) => e),
+      (manifest) => rt.load(manifestDataUrl(manifest)).catch((e: unknown) => e),
     ),
   );
   for (const error of refusals) {
@@ -48,7 +48,7 @@ test('a manifest signed by a configured key loads; unsigned, tampered or foreign
 
 test('without manifestKeys, signatures are not required', async () => {
   const rt = createRuntime({ backends: ['wasm'] });
-  const model = await rt.load(jsonUrl(await mlpManifest()));
+  const model = await rt.load(manifestDataUrl(await mlpManifest()));
   expect(model.info.id).toBe('mlp');
   await rt.close();
 });

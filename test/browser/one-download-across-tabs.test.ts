@@ -1,5 +1,6 @@
 import { expect, inject, test } from 'vitest';
 import { createRuntime } from '../../src/index.js';
+import { describeFile, manifestDataUrl, singleFileManifest } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 
 /**
@@ -10,21 +11,11 @@ import { models } from '../support/browser/models.js';
 const server = inject('faultServer');
 
 test('two loads of one manifest at once download each file once', async () => {
-  const bytes = await (await fetch(models.heavy)).arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const heavy = await describeFile(models.heavy);
   const [a, b] = [createRuntime({ backends: ['wasm'] }), createRuntime({ backends: ['wasm'] })];
   for (const cached of await a.cache.list()) await a.cache.delete(cached.id);
   const id = `tabs${Date.now()}`;
-  const manifest = {
-    format: 'webinfer/manifest@1',
-    id: 'heavy-tabs',
-    version: '1',
-    files: [{ url: `${server}/s/${id}/slow/20/heavy.onnx`, role: 'model', bytes: bytes.byteLength, sha256 }],
-    inputs: [],
-    outputs: [],
-  };
-  const url = `data:application/json,${encodeURIComponent(JSON.stringify(manifest))}`;
+  const url = manifestDataUrl(singleFileManifest('heavy-tabs', '1', `${server}/s/${id}/slow/20/heavy.onnx`, heavy));
   const [first, second] = await Promise.all([a.load(url), b.load(url)]);
   const log = (await (await fetch(`${server}/log/${id}`)).json()) as unknown[];
   expect(log).toHaveLength(1);
