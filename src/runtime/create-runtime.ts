@@ -1,10 +1,11 @@
 import { proxy } from 'comlink';
-import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
+import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { Backend, LoadProgress } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
+import { checkBackends, checkCache, checkManifestKeys, checkRetryPolicy, checkThreads, knownBackends } from './check-options.js';
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
 import { spawnWorker } from './spawn-worker.js';
@@ -55,7 +56,6 @@ export interface LoadOptions {
   backends?: readonly Backend[];
 }
 
-const knownBackends: readonly Backend[] = ['webgpu', 'wasm'];
 const ignore = () => undefined;
 
 /**
@@ -76,13 +76,8 @@ export class Runtime {
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
-    if (options.cache !== undefined && typeof options.cache !== 'boolean') {
-      throw new StateError('invalid-options', `cache must be a boolean, got ${JSON.stringify(options.cache)}`, {
-        details: { option: 'cache', expected: 'boolean', actual: String(options.cache) },
-      });
-    }
     this.#options = {
-      cache: options.cache ?? true,
+      cache: checkCache(options.cache ?? true),
       backends: checkBackends(options.backends ?? knownBackends),
       createWorker: options.createWorker ?? spawnWorker,
       manifestKeys: checkManifestKeys(options.manifestKeys ?? []),
@@ -173,57 +168,4 @@ export class Runtime {
  */
 export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return new Runtime(options);
-}
-
-function checkBackends(backends: readonly Backend[]): readonly Backend[] {
-  const bad = Array.isArray(backends) ? backends.find((b) => !knownBackends.includes(b)) : backends;
-  if (!Array.isArray(backends) || backends.length === 0 || bad !== undefined) {
-    throw new StateError(
-      'invalid-options',
-      `backends must be a non-empty list of ${JSON.stringify(knownBackends)}, got ${JSON.stringify(backends)}`,
-      {
-        details: { option: 'backends', expected: knownBackends.join(' | '), actual: JSON.stringify(backends) },
-      },
-    );
-  }
-  return [...backends];
-}
-
-function checkThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new StateError('invalid-options', `threads must be a positive integer, got ${threads}`, {
-      details: { option: 'threads', expected: 'integer >= 1', actual: String(threads) },
-    });
-  }
-  return threads;
-}
-
-function checkManifestKeys(keys: readonly string[]): readonly string[] {
-  const bad = Array.isArray(keys) ? keys.find((key) => typeof key !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(key)) : keys;
-  if (!Array.isArray(keys) || bad !== undefined) {
-    throw new StateError(
-      'invalid-options',
-      `manifestKeys must be Ed25519 public keys (32 bytes, base64url), got ${JSON.stringify(bad)}`,
-      {
-        details: { option: 'manifestKeys', expected: '43 base64url characters', actual: String(bad) },
-      },
-    );
-  }
-  return [...keys];
-}
-
-function checkRetryPolicy(policy: Partial<RetryPolicy>): Partial<RetryPolicy> {
-  for (const [key, value] of Object.entries(policy)) {
-    const valid = key === 'attempts' ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
-    if (!Object.hasOwn(defaultRetryPolicy, key) || !valid) {
-      throw new StateError(
-        'invalid-options',
-        `download.${key} must be ${key === 'attempts' ? 'an integer >= 1' : 'a number >= 0'}, got ${value}`,
-        {
-          details: { option: `download.${key}`, expected: Object.keys(defaultRetryPolicy).join(' | '), actual: String(value) },
-        },
-      );
-    }
-  }
-  return { ...policy };
 }

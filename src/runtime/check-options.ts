@@ -1,0 +1,69 @@
+import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
+import { StateError } from '../errors.js';
+import type { Backend } from '../types.js';
+
+/** Checks of `createRuntime` options: each refuses a bad value with `invalid-options` naming it. */
+
+export const knownBackends: readonly Backend[] = ['webgpu', 'wasm'];
+
+export function checkCache(cache: boolean): boolean {
+  if (typeof cache !== 'boolean') {
+    throw new StateError('invalid-options', `cache must be a boolean, got ${JSON.stringify(cache)}`, {
+      details: { option: 'cache', expected: 'boolean', actual: String(cache) },
+    });
+  }
+  return cache;
+}
+
+export function checkBackends(backends: readonly Backend[]): readonly Backend[] {
+  const bad = Array.isArray(backends) ? backends.find((b) => !knownBackends.includes(b)) : backends;
+  if (!Array.isArray(backends) || backends.length === 0 || bad !== undefined) {
+    throw new StateError(
+      'invalid-options',
+      `backends must be a non-empty list of ${JSON.stringify(knownBackends)}, got ${JSON.stringify(backends)}`,
+      {
+        details: { option: 'backends', expected: knownBackends.join(' | '), actual: JSON.stringify(backends) },
+      },
+    );
+  }
+  return [...backends];
+}
+
+export function checkThreads(threads: number): number {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new StateError('invalid-options', `threads must be a positive integer, got ${threads}`, {
+      details: { option: 'threads', expected: 'integer >= 1', actual: String(threads) },
+    });
+  }
+  return threads;
+}
+
+export function checkManifestKeys(keys: readonly string[]): readonly string[] {
+  const bad = Array.isArray(keys) ? keys.find((key) => typeof key !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(key)) : keys;
+  if (!Array.isArray(keys) || bad !== undefined) {
+    throw new StateError(
+      'invalid-options',
+      `manifestKeys must be Ed25519 public keys (32 bytes, base64url), got ${JSON.stringify(bad)}`,
+      {
+        details: { option: 'manifestKeys', expected: '43 base64url characters', actual: String(bad) },
+      },
+    );
+  }
+  return [...keys];
+}
+
+export function checkRetryPolicy(policy: Partial<RetryPolicy>): Partial<RetryPolicy> {
+  for (const [key, value] of Object.entries(policy)) {
+    const valid = key === 'attempts' ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
+    if (!Object.hasOwn(defaultRetryPolicy, key) || !valid) {
+      throw new StateError(
+        'invalid-options',
+        `download.${key} must be ${key === 'attempts' ? 'an integer >= 1' : 'a number >= 0'}, got ${value}`,
+        {
+          details: { option: `download.${key}`, expected: Object.keys(defaultRetryPolicy).join(' | '), actual: String(value) },
+        },
+      );
+    }
+  }
+  return { ...policy };
+}
