@@ -24,7 +24,7 @@ export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid';
 export type IntegrityErrorCode = 'integrity-mismatch';
 
 /** Codes raised by the model cache in IndexedDB. */
-export type StorageErrorCode = 'storage-unavailable' | 'storage-blocked';
+export type StorageErrorCode = 'storage-unavailable' | 'storage-blocked' | 'quota-exceeded';
 
 /** Codes raised by the model itself or by onnxruntime-web. */
 export type ModelErrorCode = 'model-invalid' | 'inference-failed';

@@ -56,6 +56,7 @@ async function fromManifest(
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
   const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
+  await cache?.preflight(manifest.files);
   let done = 0;
   const fetched = new Map<string, Uint8Array>();
   for (const file of manifest.files) {

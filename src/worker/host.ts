@@ -1,7 +1,7 @@
 import { releaseProxy } from 'comlink';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import { CacheSession } from '../artifacts/store/cache-session.js';
-import { ModelStore } from '../artifacts/store/model-store.js';
+import { ModelStore, storageEstimate } from '../artifacts/store/model-store.js';
 import { AbortError, StateError } from '../errors.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
@@ -37,9 +37,12 @@ export function createHost(): WorkerApi {
       const controller = new AbortController();
       loads.set(request.callId, controller);
       const started = performance.now();
+      // Versions loaded in this worker are in use: never evicted to make room.
+      const inUse = (m: { id: string; version: string }) =>
+        [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
       const cache = request.cache
-        ? new CacheSession(cacheStore())
-        : new CacheSession(undefined, 'caching is off: createRuntime({ cache: false })');
+        ? new CacheSession(cacheStore(), inUse)
+        : new CacheSession(undefined, undefined, 'caching is off: createRuntime({ cache: false })');
       try {
         const artifacts = await fetchArtifacts(request.source, {
           signal: controller.signal,
@@ -107,13 +110,7 @@ export function createHost(): WorkerApi {
     cacheList: () => cacheStore().list(),
     cacheDelete: (id, version) => cacheStore().delete(id, version),
     async cacheUsage() {
-      const bytes = await cacheStore().usage();
-      // RELIABILITY.md 4: estimate() may be missing or throw; the figure is then left out.
-      const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
-      const origin =
-        estimate?.usage !== undefined && estimate.quota !== undefined
-          ? { usage: estimate.usage, quota: estimate.quota }
-          : undefined;
+      const [bytes, origin] = await Promise.all([cacheStore().usage(), storageEstimate()]);
       return { bytes, ...(origin ? { origin } : {}) };
     },
   };

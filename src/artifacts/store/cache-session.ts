@@ -1,5 +1,6 @@
+import { StorageError } from '../../errors.js';
 import type { CacheStatus } from '../../types.js';
-import type { ModelStore } from './model-store.js';
+import { type ModelStore, storageEstimate } from './model-store.js';
 import type { ModelRecord } from './schema.js';
 
 /**
@@ -8,14 +9,42 @@ import type { ModelRecord } from './schema.js';
  */
 export class CacheSession {
   readonly #store: ModelStore | undefined;
+  readonly #inUse: (model: { id: string; version: string }) => boolean;
   #problem: string | undefined;
   #hits = 0;
   #misses = 0;
 
-  /** `store` undefined: caching is off, for `reason`. */
-  constructor(store: ModelStore | undefined, reason?: string) {
+  /** `store` undefined: caching is off, for `reason`. `inUse` names versions never to evict. */
+  constructor(
+    store: ModelStore | undefined,
+    inUse: (model: { id: string; version: string }) => boolean = () => false,
+    reason?: string,
+  ) {
     this.#store = store;
+    this.#inUse = inUse;
     this.#problem = store ? undefined : (reason ?? 'caching is off');
+  }
+
+  /**
+   * Makes room for the files not yet stored (RELIABILITY.md 1): when `estimate()` says they do
+   * not fit, least recently used versions not in use are evicted; when they still do not fit,
+   * this load is not cached and says so, with the figures. Unknown figures: nothing is done.
+   */
+  async preflight(files: readonly { readonly sha256: string; readonly bytes: number }[]): Promise<void> {
+    await this.#safe(async (store) => {
+      let bytes = 0;
+      for (const file of files) if (!(await store.hasFile(file.sha256))) bytes += file.bytes;
+      const estimate = await storageEstimate();
+      if (!estimate || estimate.quota - estimate.usage >= bytes) return;
+      await store.evict(bytes - (estimate.quota - estimate.usage), this.#inUse);
+      const after = await storageEstimate();
+      if (after && after.quota - after.usage < bytes) {
+        throw new StorageError(
+          'quota-exceeded',
+          `quota exceeded: ${bytes} bytes do not fit (${after.usage} of ${after.quota} bytes used) even after evicting unused models`,
+        );
+      }
+    });
   }
 
   /** The manifest text last fetched from `url`, if cached. */
@@ -31,8 +60,17 @@ export class CacheSession {
     return data;
   }
 
+  /** Stores a verified file; on a quota error, evicts unused versions and tries once more. */
   async write(sha256: string, data: Uint8Array): Promise<void> {
-    await this.#safe((store) => store.writeFile(sha256, data));
+    await this.#safe(async (store) => {
+      try {
+        await store.writeFile(sha256, data);
+      } catch (error) {
+        if (!(error instanceof StorageError && error.code === 'quota-exceeded')) throw error;
+        if ((await store.evict(data.byteLength, this.#inUse)) === 0) throw error;
+        await store.writeFile(sha256, data);
+      }
+    });
   }
 
   /** Records a loaded version (and its manifest), so it lists, deletes and loads offline. */

@@ -1,4 +1,5 @@
 import { createSHA256 } from 'hash-wasm';
+import { StorageError } from '../../errors.js';
 import { openStore, type StoreDatabase } from './open-store.js';
 import { chunkBytes, type ManifestRecord, type ModelRecord } from './schema.js';
 
@@ -53,16 +54,48 @@ export class ModelStore {
     return hasher.digest('hex') === sha256 ? data : this.#purge(sha256);
   }
 
-  /** Stores a verified file; the "complete" record goes last, so a torn write is never read. */
+  /** Whether a complete copy of the file is stored (not verified: `readFile` does that). */
+  async hasFile(sha256: string): Promise<boolean> {
+    return (await (await this.#open()).get('files', sha256))?.complete === true;
+  }
+
+  /**
+   * Stores a verified file; the "complete" record goes last, so a torn write is never read. A
+   * write refused for quota (on `put` or only when the transaction completes, RELIABILITY.md 2)
+   * leaves nothing behind and fails with `quota-exceeded` carrying the storage figures.
+   */
   async writeFile(sha256: string, data: Uint8Array): Promise<void> {
     const db = await this.#open();
     if ((await db.get('files', sha256))?.complete) return;
     const chunks = Math.ceil(data.byteLength / chunkBytes);
-    for (let index = 0; index < chunks; index++) {
-      const part = data.slice(index * chunkBytes, (index + 1) * chunkBytes);
-      await db.put('chunks', { sha256, index, data: part });
+    try {
+      for (let index = 0; index < chunks; index++) {
+        const part = data.slice(index * chunkBytes, (index + 1) * chunkBytes);
+        await db.put('chunks', { sha256, index, data: part });
+      }
+      await db.put('files', { sha256, bytes: data.byteLength, chunkBytes, chunks, complete: true });
+    } catch (error) {
+      await this.#purge(sha256).catch(() => undefined);
+      if ((error as { name?: unknown }).name === 'QuotaExceededError') throw await quotaExceeded(data.byteLength, error);
+      throw error;
     }
-    await db.put('files', { sha256, bytes: data.byteLength, chunkBytes, chunks, complete: true });
+  }
+
+  /**
+   * Deletes least recently used versions, skipping those `keep` names, until `bytes` have been
+   * freed or none is left; returns the bytes freed.
+   */
+  async evict(bytes: number, keep: (model: CachedModel) => boolean): Promise<number> {
+    const db = await this.#open();
+    const candidates = (await db.getAll('models')).filter((m) => !keep(m)).sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    let freed = 0;
+    for (const model of candidates) {
+      if (freed >= bytes) break;
+      const before = await this.usage();
+      await this.delete(model.id, model.version);
+      freed += before - (await this.usage());
+    }
+    return freed;
   }
 
   async putModel(record: Omit<ModelRecord, 'storedAt' | 'lastUsedAt'>): Promise<void> {
@@ -118,4 +151,21 @@ export class ModelStore {
     await db.delete('chunks', IDBKeyRange.bound([sha256, 0], [sha256, Number.MAX_SAFE_INTEGER]));
     return undefined;
   }
+}
+
+/** RELIABILITY.md 4: `estimate()` may be missing or throw; the figures are then unknown. */
+export async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
+  const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
+  return estimate?.usage !== undefined && estimate.quota !== undefined
+    ? { usage: estimate.usage, quota: estimate.quota }
+    : undefined;
+}
+
+async function quotaExceeded(needed: number, cause: unknown): Promise<StorageError> {
+  const estimate = await storageEstimate();
+  const figures = estimate ? `${estimate.usage} of ${estimate.quota} bytes used` : 'usage unknown';
+  return new StorageError('quota-exceeded', `Storing ${needed} bytes exceeds this origin's storage quota (${figures})`, {
+    details: { needed, usage: estimate?.usage ?? null, quota: estimate?.quota ?? null },
+    cause,
+  });
 }
