@@ -29,21 +29,28 @@ export async function openStore({ timeoutMs = openTimeoutMs, onClose }: { timeou
         new StorageError('storage-blocked', 'Another tab holds an older version of the model cache open: reload or close it'),
       );
   });
-  const opening = openDB<StoreSchema>(databaseName, databaseVersion, {
-    upgrade(db) {
-      db.createObjectStore('files', { keyPath: 'sha256' });
-      db.createObjectStore('chunks', { keyPath: ['sha256', 'index'] });
-      db.createObjectStore('models', { keyPath: ['id', 'version'] }).createIndex('byFile', 'fileHashes', { multiEntry: true });
-      db.createObjectStore('manifests', { keyPath: 'url' });
-    },
-    blocked: () => blocked?.(),
-    // A newer webinfer in another tab wants to upgrade: let it, and reopen lazily when needed.
-    blocking: () => {
-      void opening.then((db) => db.close());
-      onClose?.();
-    },
-    terminated: () => onClose?.(),
-  });
+  let opening: Promise<StoreDatabase>;
+  try {
+    opening = openDB<StoreSchema>(databaseName, databaseVersion, {
+      upgrade(db) {
+        db.createObjectStore('files', { keyPath: 'sha256' });
+        db.createObjectStore('chunks', { keyPath: ['sha256', 'index'] });
+        db.createObjectStore('models', { keyPath: ['id', 'version'] }).createIndex('byFile', 'fileHashes', { multiEntry: true });
+        db.createObjectStore('manifests', { keyPath: 'url' });
+      },
+      blocked: () => blocked?.(),
+      // A newer webinfer in another tab wants to upgrade: let it, and reopen lazily when needed.
+      blocking: () => {
+        void opening.then((db) => db.close());
+        onClose?.();
+      },
+      terminated: () => onClose?.(),
+    });
+  } catch (error) {
+    // indexedDB.open itself throws in some contexts (a SecurityError in opaque origins).
+    clearTimeout(timer);
+    throw new StorageError('storage-unavailable', `IndexedDB could not be opened: ${(error as Error).message}`, { cause: error });
+  }
   try {
     return await Promise.race([opening, timeout, blockedByOtherTab]);
   } catch (error) {
