@@ -4,24 +4,17 @@
  * creating the session from bytes already in memory. Alternated, `runs` times each.
  */
 import { createRuntime } from 'webinfer';
+import { describeFile, manifestDataUrl, singleFileManifest } from '../../test/support/browser/manifests.js';
 import type { BenchTask, P1Result } from '../shared/protocol.js';
 import type { Workload } from './workloads.js';
 
 type P1Task = Extract<BenchTask, { kind: 'p1' }>;
 
+/** A one-file manifest for the workload's model, and the model's bytes for the baseline. */
 async function manifestFor(url: string, id: string): Promise<{ manifestUrl: string; bytes: ArrayBuffer }> {
-  const bytes = await (await fetch(url)).arrayBuffer();
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-  const manifest = {
-    format: 'webinfer/manifest@1',
-    id,
-    version: '1',
-    files: [{ url: new URL(url, location.href).href, role: 'model', bytes: bytes.byteLength, sha256 }],
-    inputs: [],
-    outputs: [],
-  };
-  return { manifestUrl: `data:application/json,${encodeURIComponent(JSON.stringify(manifest))}`, bytes };
+  const file = await describeFile(url);
+  const manifest = singleFileManifest(id, '1', new URL(url, location.href).href, file);
+  return { manifestUrl: manifestDataUrl(manifest), bytes: await (await fetch(url)).arrayBuffer() };
 }
 
 async function baselineOnce(bytes: ArrayBuffer): Promise<number> {
