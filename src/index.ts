@@ -43,6 +43,7 @@ export type { LoadSource } from './runtime/model-source.js';
 export type {
   Backend,
   BackendAttempt,
+  CacheOptions,
   CacheStatus,
   Feeds,
   LoadProgress,

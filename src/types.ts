@@ -95,6 +95,26 @@ export interface ModelInfo {
   readonly loadMs: number;
 }
 
+/** `createRuntime({ cache })` in detail; `cache: true` is `{}`. */
+export interface CacheOptions {
+  /**
+   * Bytes per stored chunk (default 16 MiB, from 64 KiB to 128 MiB): what a download interrupted
+   * by a reload resumes from, and the size of each IndexedDB write.
+   */
+  readonly chunkBytes?: number;
+  /**
+   * When a model's files cannot be stored (quota exceeded even after evicting unused versions,
+   * IndexedDB failing): true (default) runs the model from memory for this session, with the
+   * reason in `model.info.cache`; false fails the load with the `StorageError`.
+   */
+  readonly memoryFallback?: boolean;
+  /**
+   * Ask the browser to make this origin's storage persistent (`navigator.storage.persist()`, from
+   * the page, at the first load), so that it is not evicted under storage pressure.
+   */
+  readonly persist?: boolean;
+}
+
 /**
  * What the cache did for one load: `hit`, every file read from it (verified); `stored`, files
  * downloaded and stored; `not-cached`, with the reason (IndexedDB unavailable or failing, caching

@@ -69,9 +69,9 @@ async function fromManifest(
         return cached;
       }
       const onBytes = (loaded: number) => onProgress?.({ stage: 'downloading', loaded: done + loaded, total });
-      const { bytes } = await fetchVerified(file.url, { bytes: file.bytes, sha256: file.sha256 }, { onBytes, ...transport });
-      await cache?.write(file.sha256, bytes);
-      return bytes;
+      const openBody = cache && (() => cache.body(file.sha256, file.bytes));
+      const expected = { bytes: file.bytes, sha256: file.sha256 };
+      return (await fetchVerified(file.url, expected, { onBytes, ...transport, ...(openBody ? { openBody } : {}) })).bytes;
     });
     fetched.set(file.url, data);
     done += file.bytes;
@@ -126,11 +126,12 @@ async function fromFile(
     return { id, version: sha256.slice(0, 12), url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength };
   }
   const sha256 = source.sha256;
-  let bytes = await cache?.read(sha256);
-  if (!bytes) {
-    bytes = (await fetchVerified(source.url, { sha256 }, { onBytes, ...transport })).bytes;
-    await cache?.write(sha256, bytes);
-  }
+  const bytes = await withLock(`webinfer:file:${sha256}`, transport.signal, async () => {
+    const cached = await cache?.read(sha256);
+    if (cached) return cached;
+    const openBody = cache && (() => cache.body(sha256));
+    return (await fetchVerified(source.url, { sha256 }, { onBytes, ...transport, ...(openBody ? { openBody } : {}) })).bytes;
+  });
   const version = sha256.slice(0, 12);
   await cache?.remember(source.url, undefined, { id, version, fileHashes: [sha256], bytes: bytes.byteLength });
   return { id, version, url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength };

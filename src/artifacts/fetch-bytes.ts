@@ -1,7 +1,7 @@
 import { FetchError } from '../errors.js';
 import { StallWatchdog } from '../lib/stall-watchdog.js';
 import { parseContentRange } from './content-range.js';
-import { HashedBody } from './hashed-body.js';
+import { type DownloadBody, type HashedBytes, MemoryBody } from './download-body.js';
 import { defaultRetryPolicy, isRetryableStatus, parseRetryAfter, type RetryPolicy, retryDelay, sleep } from './retry-policy.js';
 
 export interface FetchBytesOptions {
@@ -22,15 +22,17 @@ export interface FetchBytesOptions {
    * cached partial body with range requests of its own, mixing bytes across a retry.
    */
   readonly cache?: RequestCache;
+  /**
+   * Where the bytes go (a stored body writes them to the cache as they arrive, and may already
+   * hold the start of the file from an earlier visit); default: memory.
+   */
+  readonly body?: DownloadBody;
   /** Injectable for tests; defaults to the global `fetch`. */
   readonly fetch?: typeof fetch;
 }
 
-export interface FetchedBytes {
-  readonly bytes: Uint8Array;
-  /** Lowercase hex SHA-256 of `bytes`, computed while they streamed in. */
-  readonly sha256: string;
-}
+/** The bytes and their SHA-256, computed while they streamed in. */
+export type FetchedBytes = HashedBytes;
 
 /** The first bytes of an HTML page (an SPA fallback, an error page), which is never an artifact. */
 const htmlStart = /^\s*<(!doctype|html|head|body|\?xml|!--)/i;
@@ -60,20 +62,17 @@ class Retryable extends Error {
  */
 export async function fetchBytes(url: string, options: FetchBytesOptions): Promise<FetchedBytes> {
   const policy = { ...defaultRetryPolicy, ...options.retry };
-  const body = await HashedBody.create();
-  const state: DownloadState = { validator: null, total: options.expectedBytes ?? null };
+  const body = options.body ?? (await MemoryBody.create());
+  const state: DownloadState = { total: options.expectedBytes ?? null };
   let last: Retryable | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     try {
       await fetchOnce(url, body, state, policy, options);
-      return body.finish();
+      return await body.finish();
     } catch (error) {
       if (!(error instanceof Retryable) || options.signal?.aborted) throw error;
       last = error;
-      if (error.restart) {
-        await body.reset();
-        state.validator = null;
-      }
+      if (error.restart) await body.reset();
       if (attempt < policy.attempts) await sleep(retryDelay(attempt, policy, error.retryAfterMs), options.signal);
     }
   }
@@ -86,13 +85,11 @@ export async function fetchBytes(url: string, options: FetchBytesOptions): Promi
 }
 
 interface DownloadState {
-  /** A strong ETag or Last-Modified of the bytes held, for If-Range; null: cannot resume. */
-  validator: string | null;
   total: number | null;
 }
 
-async function fetchOnce(url: string, body: HashedBody, state: DownloadState, policy: RetryPolicy, options: FetchBytesOptions) {
-  const resumeFrom = state.validator !== null ? body.length : 0;
+async function fetchOnce(url: string, body: DownloadBody, state: DownloadState, policy: RetryPolicy, options: FetchBytesOptions) {
+  const resumeFrom = body.validator !== null ? body.length : 0;
   if (resumeFrom === 0 && body.length > 0) await body.reset();
   if (state.total !== null && resumeFrom === state.total) return;
   const attempt = new AbortController();
@@ -101,7 +98,7 @@ async function fetchOnce(url: string, body: HashedBody, state: DownloadState, po
   options.signal?.addEventListener('abort', abort, { once: true });
   try {
     const headers: Record<string, string> =
-      resumeFrom > 0 ? { Range: `bytes=${resumeFrom}-`, 'If-Range': state.validator ?? '' } : {};
+      resumeFrom > 0 ? { Range: `bytes=${resumeFrom}-`, 'If-Range': body.validator ?? '' } : {};
     const init: RequestInit = { signal: attempt.signal, headers, cache: options.cache ?? 'no-store' };
     const response = await (options.fetch ?? fetch)(url, init).catch((error: unknown) => {
       throw toRetryable(error, attempt.signal, options.signal);
@@ -111,7 +108,7 @@ async function fetchOnce(url: string, body: HashedBody, state: DownloadState, po
     const declared = checkStatus(url, response, resumeFrom, state);
     if (response.status === 200 && body.length > 0) await body.reset();
     const startedEmpty = body.length === 0;
-    state.validator = strongValidator(response);
+    body.validator = strongValidator(response);
     stall.feed();
     const reader = response.body?.getReader();
     if (!reader) throw new Retryable('the response has no body');
@@ -122,7 +119,8 @@ async function fetchOnce(url: string, body: HashedBody, state: DownloadState, po
       if (next.done) break;
       stall.feed();
       if (startedEmpty && body.length === 0) checkNotHtml(url, response, next.value, options.what);
-      body.add(next.value);
+      const backpressure = body.add(next.value);
+      if (backpressure) await backpressure;
       options.onBytes?.(body.length, state.total);
       // More bytes than the file can have: stop; the size check refuses them.
       if (state.total !== null && body.length > state.total) return await reader.cancel();

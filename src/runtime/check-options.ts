@@ -1,18 +1,39 @@
 import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
 import { StateError } from '../errors.js';
-import type { Backend } from '../types.js';
+import type { Backend, CacheOptions } from '../types.js';
 
 /** Checks of `createRuntime` options: each refuses a bad value with `invalid-options` naming it. */
 
 export const knownBackends: readonly Backend[] = ['webgpu', 'wasm'];
 
-export function checkCache(cache: boolean): boolean {
-  if (typeof cache !== 'boolean') {
-    throw new StateError('invalid-options', `cache must be a boolean, got ${JSON.stringify(cache)}`, {
-      details: { option: 'cache', expected: 'boolean', actual: String(cache) },
+/** Bounds of `cache.chunkBytes`: below, per-transaction costs dominate; above, Chromium's value ceiling. */
+export const chunkBytesRange = { min: 64 * 1024, max: 128 * 1024 * 1024 } as const;
+
+const cacheKeys = ['chunkBytes', 'memoryFallback', 'persist'];
+
+export function checkCache(cache: boolean | CacheOptions): false | CacheOptions {
+  const refuse = (option: string, expected: string, actual: unknown): never => {
+    throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
+      details: { option, expected, actual: String(actual) },
     });
+  };
+  if (cache === true) return {};
+  if (cache === false) return false;
+  if (typeof cache !== 'object' || cache === null)
+    return refuse('cache', 'a boolean or { chunkBytes, memoryFallback, persist }', cache);
+  const unknown = Object.keys(cache).find((key) => !cacheKeys.includes(key));
+  if (unknown !== undefined) refuse(`cache.${unknown}`, `one of ${cacheKeys.join(', ')}`, unknown);
+  const { chunkBytes, memoryFallback, persist } = cache;
+  if (
+    chunkBytes !== undefined &&
+    !(Number.isInteger(chunkBytes) && chunkBytes >= chunkBytesRange.min && chunkBytes <= chunkBytesRange.max)
+  ) {
+    refuse('cache.chunkBytes', `an integer from ${chunkBytesRange.min} to ${chunkBytesRange.max}`, chunkBytes);
   }
-  return cache;
+  if (memoryFallback !== undefined && typeof memoryFallback !== 'boolean')
+    refuse('cache.memoryFallback', 'a boolean', memoryFallback);
+  if (persist !== undefined && typeof persist !== 'boolean') refuse('cache.persist', 'a boolean', persist);
+  return { ...cache };
 }
 
 export function checkBackends(backends: readonly Backend[]): readonly Backend[] {

@@ -3,7 +3,7 @@ import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
-import type { Backend, LoadProgress } from '../types.js';
+import type { Backend, CacheOptions, LoadProgress } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
 import { checkBackends, checkCache, checkManifestKeys, checkRetryPolicy, checkThreads, knownBackends } from './check-options.js';
 import { Model } from './model.js';
@@ -31,9 +31,9 @@ export interface RuntimeOptions {
   download?: Partial<RetryPolicy>;
   /**
    * Keep verified model files in IndexedDB, so later loads (and offline ones) read them instead
-   * of the network. Default true.
+   * of the network, and interrupted downloads resume. Default true; an object tunes it.
    */
-  cache?: boolean;
+  cache?: boolean | CacheOptions;
   /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
   createWorker?: () => Worker;
 }
@@ -43,7 +43,14 @@ export interface ModelCache {
   list(): Promise<CachedModel[]>;
   /** Deletes a model's version (every version when absent) and the files no other version uses. */
   delete(id: string, version?: string): Promise<number>;
+  /** Deletes everything webinfer stored: every version, file and partial download. */
+  clear(): Promise<void>;
   usage(): Promise<CacheUsage>;
+  /**
+   * Asks the browser to keep this origin's storage under pressure (`navigator.storage.persist()`,
+   * which only pages can call); resolves to whether it is persistent.
+   */
+  persist(): Promise<boolean>;
 }
 
 /** Options of one `rt.load` call. */
@@ -68,8 +75,9 @@ const ignore = () => undefined;
  * await rt.close();
  */
 export class Runtime {
-  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys' | 'cache'>> &
-    Pick<RuntimeOptions, 'threads' | 'download'>;
+  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys'>> &
+    Pick<RuntimeOptions, 'threads' | 'download'> & { cache: false | CacheOptions };
+  #persistAsked = false;
   #connection: WorkerConnection | undefined;
   #closed = false;
   #nextCallId = 1;
@@ -92,6 +100,10 @@ export class Runtime {
    */
   async load(source: LoadSource, options: LoadOptions = {}): Promise<Model> {
     const connection = this.#connect();
+    if (this.#options.cache && this.#options.cache.persist === true && !this.#persistAsked) {
+      this.#persistAsked = true;
+      void this.cache.persist();
+    }
     const backends = options.backends ? checkBackends(options.backends) : this.#options.backends;
     const callId = this.#nextCallId++;
     let settled = false;
@@ -112,7 +124,10 @@ export class Runtime {
       source: toModelSource(source, globalThis.location?.href),
       backends,
       manifestKeys: this.#options.manifestKeys,
-      cache: this.#options.cache,
+      cache: this.#options.cache && {
+        ...(this.#options.cache.chunkBytes === undefined ? {} : { chunkBytes: this.#options.cache.chunkBytes }),
+        ...(this.#options.cache.memoryFallback === undefined ? {} : { memoryFallback: this.#options.cache.memoryFallback }),
+      },
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
@@ -141,7 +156,20 @@ export class Runtime {
     return {
       list: async () => this.#connect().call((remote) => remote.cacheList()),
       delete: async (id, version) => this.#connect().call((remote) => remote.cacheDelete(id, version)),
-      usage: async () => this.#connect().call((remote) => remote.cacheUsage()),
+      clear: async () => this.#connect().call((remote) => remote.cacheClear()),
+      usage: async () => {
+        const [usage, persisted] = await Promise.all([
+          this.#connect().call((remote) => remote.cacheUsage()),
+          storageManager()
+            ?.persisted?.()
+            .catch(() => undefined),
+        ]);
+        return persisted === undefined ? usage : { ...usage, persisted };
+      },
+      persist: async () =>
+        (await storageManager()
+          ?.persist?.()
+          .catch(() => false)) ?? false,
     };
   }
 
@@ -157,6 +185,11 @@ export class Runtime {
     this.#connection ??= new WorkerConnection(this.#options.createWorker());
     return this.#connection;
   }
+}
+
+/** The page's StorageManager, where the browser has one. */
+function storageManager(): StorageManager | undefined {
+  return globalThis.navigator?.storage;
 }
 
 /**

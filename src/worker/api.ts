@@ -1,7 +1,7 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
-import type { Backend, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
+import type { Backend, CacheOptions, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
 export interface LoadRequest {
@@ -11,8 +11,8 @@ export interface LoadRequest {
   readonly backends: readonly Backend[];
   /** Ed25519 public keys that manifests must be signed by; empty: signatures are not checked. */
   readonly manifestKeys: readonly string[];
-  /** Read verified files from the IndexedDB cache and store new ones. */
-  readonly cache: boolean;
+  /** Read verified files from the IndexedDB cache and store new ones; false: caching is off. */
+  readonly cache: false | Pick<CacheOptions, 'chunkBytes' | 'memoryFallback'>;
   /** Download retries and stall timeout; defaults where absent. */
   readonly retry?: Partial<RetryPolicy>;
   /** Wasm threads; `undefined` lets onnxruntime-web choose. */
@@ -29,10 +29,12 @@ export interface LoadReply {
 
 /** What the model cache holds, and what the browser lets this origin store. */
 export interface CacheUsage {
-  /** Bytes of complete files in webinfer's cache. */
+  /** Bytes in webinfer's cache: complete files and downloads that will resume. */
   readonly bytes: number;
   /** `navigator.storage.estimate()` for the whole origin, when the browser has it. */
   readonly origin?: { readonly usage: number; readonly quota: number };
+  /** Whether the browser made this origin's storage persistent (see `cache.persist`), when known. */
+  readonly persisted?: boolean;
 }
 
 export interface RunReply {
@@ -54,4 +56,5 @@ export interface WorkerApi {
   /** Resolves to the number of versions deleted. */
   cacheDelete(id: string, version?: string): Promise<number>;
   cacheUsage(): Promise<CacheUsage>;
+  cacheClear(): Promise<void>;
 }

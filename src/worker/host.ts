@@ -1,7 +1,8 @@
 import { releaseProxy } from 'comlink';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import { CacheSession } from '../artifacts/store/cache-session.js';
-import { ModelStore, storageEstimate } from '../artifacts/store/model-store.js';
+import { ModelStore } from '../artifacts/store/model-store.js';
+import { storageEstimate } from '../artifacts/store/storage-estimate.js';
 import { AbortError, StateError } from '../errors.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
@@ -41,8 +42,8 @@ export function createHost(): WorkerApi {
       const inUse = (m: { id: string; version: string }) =>
         [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
       const cache = request.cache
-        ? new CacheSession(cacheStore(), inUse)
-        : new CacheSession(undefined, undefined, 'caching is off: createRuntime({ cache: false })');
+        ? new CacheSession(cacheStore(), { inUse, ...request.cache })
+        : new CacheSession(undefined, {}, 'caching is off: createRuntime({ cache: false })');
       try {
         const artifacts = await fetchArtifacts(request.source, {
           signal: controller.signal,
@@ -109,6 +110,7 @@ export function createHost(): WorkerApi {
 
     cacheList: () => cacheStore().list(),
     cacheDelete: (id, version) => cacheStore().delete(id, version),
+    cacheClear: () => cacheStore().clear(),
     async cacheUsage() {
       const [bytes, origin] = await Promise.all([cacheStore().usage(), storageEstimate()]);
       return { bytes, ...(origin ? { origin } : {}) };

@@ -17,8 +17,10 @@ function fakeStore(overrides: Partial<Record<keyof ModelStore, unknown>>) {
   const store = {
     hasFile: async () => false,
     readFile: async () => undefined,
+    file: async () => undefined,
+    purge: vi.fn(async () => undefined),
     evict: vi.fn(async () => 0),
-    writeFile: vi.fn(async () => undefined),
+    putChunk: vi.fn(async () => undefined),
     ...overrides,
   };
   return { store: store as unknown as ModelStore };
@@ -35,7 +37,7 @@ describe('quota', () => {
     estimates({ usage: 900_000, quota: 1_000_000 }, { usage: 800_000, quota: 1_000_000 });
     const { store } = fakeStore({ evict: vi.fn(async () => 100_000) });
     const keep = (m: { id: string }) => m.id === 'in-use';
-    const cache = new CacheSession(store, keep);
+    const cache = new CacheSession(store, { inUse: keep });
     await cache.preflight([file]);
     expect(store.evict).toHaveBeenCalledWith(900_000, keep);
     expect(cache.status()).toEqual({
@@ -54,22 +56,49 @@ describe('quota', () => {
     expect(cache.status().reason).not.toMatch(/quota/);
   });
 
+  /** Downloads 8 bytes into the cache's body, as `fetchVerified` does, and commits them. */
+  async function store8(cache: CacheSession) {
+    await cache.read(file.sha256); // a miss, as before a download
+    const body = await cache.body(file.sha256, 8);
+    await body.add(new Uint8Array(8));
+    await body.finish();
+    await body.commit();
+    await body.close();
+  }
+
   test('a write refused for quota evicts and is tried once more', async () => {
-    const writeFile = vi.fn().mockRejectedValueOnce(quotaError()).mockResolvedValueOnce(undefined);
-    const { store } = fakeStore({ writeFile, evict: vi.fn(async () => 2_000_000) });
+    const putChunk = vi.fn().mockRejectedValueOnce(quotaError()).mockResolvedValueOnce(undefined);
+    const { store } = fakeStore({ putChunk, evict: vi.fn(async () => 2_000_000) });
     const cache = new CacheSession(store);
-    await cache.write(file.sha256, new Uint8Array(8));
-    await cache.read(file.sha256); // counts a miss, as a download before the write would
-    expect(writeFile).toHaveBeenCalledTimes(2);
+    await store8(cache);
+    expect(putChunk).toHaveBeenCalledTimes(2);
+    expect(putChunk).toHaveBeenLastCalledWith(expect.objectContaining({ complete: true, bytes: 8 }), 0, new Uint8Array(8));
     expect(cache.status()).toEqual({ state: 'stored' });
   });
 
   test('a write refused for quota with nothing to evict leaves the load uncached, not failed', async () => {
-    const { store } = fakeStore({ writeFile: vi.fn(async () => Promise.reject(quotaError())) });
+    const { store } = fakeStore({ putChunk: vi.fn(async () => Promise.reject(quotaError())) });
     const cache = new CacheSession(store);
-    await expect(cache.write(file.sha256, new Uint8Array(8))).resolves.toBeUndefined();
-    expect(store.writeFile).toHaveBeenCalledTimes(1);
+    await expect(store8(cache)).resolves.toBeUndefined();
+    expect(store.putChunk).toHaveBeenCalledTimes(1);
+    expect(store.purge).toHaveBeenCalledWith(file.sha256);
     expect(cache.status()).toMatchObject({ state: 'not-cached', reason: expect.stringContaining('exceeds the quota') });
+  });
+
+  test('memoryFallback: false fails the load with the quota error instead', async () => {
+    const { store } = fakeStore({ putChunk: vi.fn(async () => Promise.reject(quotaError())) });
+    const cache = new CacheSession(store, { memoryFallback: false });
+    await expect(store8(cache)).rejects.toMatchObject({ name: 'StorageError', code: 'quota-exceeded' });
+  });
+
+  test('memoryFallback: false fails a load whose preflight finds no room', async () => {
+    estimates({ usage: 900_000, quota: 1_000_000 }, { usage: 900_000, quota: 1_000_000 });
+    const { store } = fakeStore({});
+    const cache = new CacheSession(store, { memoryFallback: false });
+    await expect(cache.preflight([file])).rejects.toMatchObject({
+      code: 'quota-exceeded',
+      details: { needed: 1_000_000, usage: 900_000, quota: 1_000_000 },
+    });
   });
 
   test('4: estimate() missing or throwing skips the preflight; the download goes on', async () => {

@@ -1,27 +1,43 @@
 import { StorageError } from '../../errors.js';
 import type { CacheStatus } from '../../types.js';
-import { type ModelStore, storageEstimate } from './model-store.js';
-import type { ModelRecord } from './schema.js';
+import { type DownloadBody, MemoryBody } from '../download-body.js';
+import type { ModelStore } from './model-store.js';
+import { defaultChunkBytes, type ModelRecord } from './schema.js';
+import { storageEstimate } from './storage-estimate.js';
+import { StoredBody } from './stored-body.js';
+
+export interface CacheSessionOptions {
+  /** Versions never to evict (those loaded). */
+  readonly inUse?: (model: { id: string; version: string }) => boolean;
+  /** Bytes per stored chunk of new files. */
+  readonly chunkBytes?: number;
+  /**
+   * Whether a load whose files cannot be stored (quota, IndexedDB failing) runs from memory for
+   * this session (true, the default) or fails with the `StorageError` (false).
+   */
+  readonly memoryFallback?: boolean;
+}
 
 /**
- * The cache as one load sees it. A storage failure never fails a load: it is remembered, the
- * load goes on uncached, and `status()` says what happened, for `model.info.cache`.
+ * The cache as one load sees it. A storage failure never fails a load unless the caller said so
+ * (`memoryFallback: false`): it is remembered, the load goes on uncached, and `status()` says
+ * what happened, for `model.info.cache`.
  */
 export class CacheSession {
   readonly #store: ModelStore | undefined;
   readonly #inUse: (model: { id: string; version: string }) => boolean;
+  readonly #chunkBytes: number;
+  readonly #memoryFallback: boolean;
   #problem: string | undefined;
   #hits = 0;
   #misses = 0;
 
-  /** `store` undefined: caching is off, for `reason`. `inUse` names versions never to evict. */
-  constructor(
-    store: ModelStore | undefined,
-    inUse: (model: { id: string; version: string }) => boolean = () => false,
-    reason?: string,
-  ) {
+  /** `store` undefined: caching is off, for `reason`. */
+  constructor(store: ModelStore | undefined, options: CacheSessionOptions = {}, reason?: string) {
     this.#store = store;
-    this.#inUse = inUse;
+    this.#inUse = options.inUse ?? (() => false);
+    this.#chunkBytes = options.chunkBytes ?? defaultChunkBytes;
+    this.#memoryFallback = options.memoryFallback ?? true;
     this.#problem = store ? undefined : (reason ?? 'caching is off');
   }
 
@@ -42,6 +58,7 @@ export class CacheSession {
         throw new StorageError(
           'quota-exceeded',
           `quota exceeded: ${bytes} bytes do not fit (${after.usage} of ${after.quota} bytes used) even after evicting unused models`,
+          { details: { needed: bytes, usage: after.usage, quota: after.quota } },
         );
       }
     });
@@ -60,17 +77,26 @@ export class CacheSession {
     return data;
   }
 
-  /** Stores a verified file; on a quota error, evicts unused versions and tries once more. */
-  async write(sha256: string, data: Uint8Array): Promise<void> {
-    await this.#safe(async (store) => {
-      try {
-        await store.writeFile(sha256, data);
-      } catch (error) {
-        if (!(error instanceof StorageError && error.code === 'quota-exceeded')) throw error;
-        if ((await store.evict(data.byteLength, this.#inUse)) === 0) throw error;
-        await store.writeFile(sha256, data);
-      }
-    });
+  /**
+   * Where to download a file: a body that stores it as it streams (resuming what an earlier visit
+   * stored), or memory when caching is off or failing. A write refused for quota evicts unused
+   * versions and is tried once more; a second failure leaves this load uncached.
+   */
+  async body(sha256: string, expectedBytes?: number): Promise<DownloadBody> {
+    const stored = await this.#safe((store) =>
+      StoredBody.open({
+        store,
+        sha256,
+        chunkBytes: this.#chunkBytes,
+        ...(expectedBytes === undefined ? {} : { expectedBytes }),
+        makeRoom: async (error) =>
+          error instanceof StorageError &&
+          error.code === 'quota-exceeded' &&
+          (await store.evict(expectedBytes ?? this.#chunkBytes, this.#inUse)) > 0,
+        onFailure: (error) => this.#fail(error),
+      }),
+    );
+    return stored ?? MemoryBody.create();
   }
 
   /** Records a loaded version (and its manifest), so it lists, deletes and loads offline. */
@@ -101,8 +127,18 @@ export class CacheSession {
     try {
       return await operation(this.#store);
     } catch (error) {
-      this.#problem = error instanceof Error ? error.message : String(error);
+      await this.#fail(error);
       return undefined;
+    }
+  }
+
+  /** Remembers why this load is not cached; with `memoryFallback: false`, fails it instead. */
+  async #fail(error: unknown): Promise<void> {
+    this.#problem ??= error instanceof Error ? error.message : String(error);
+    if (!this.#memoryFallback) {
+      throw error instanceof StorageError
+        ? error
+        : new StorageError('storage-unavailable', `The model cache failed: ${this.#problem}`, { cause: error });
     }
   }
 }

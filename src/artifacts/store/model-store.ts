@@ -1,7 +1,8 @@
 import { createSHA256 } from 'hash-wasm';
 import { StorageError } from '../../errors.js';
 import { openStore, type StoreDatabase } from './open-store.js';
-import { chunkBytes, type ManifestRecord, type ModelRecord } from './schema.js';
+import type { FileRecord, ManifestRecord, ModelRecord } from './schema.js';
+import { storageEstimate } from './storage-estimate.js';
 
 /** A cached model version, as `rt.cache.list()` reports it. */
 export interface CachedModel {
@@ -13,18 +14,27 @@ export interface CachedModel {
   readonly lastUsedAt: number;
 }
 
+/** Chunk reads issued ahead of the one being hashed, so IndexedDB and hashing overlap. */
+const readAhead = 2;
+
 /**
  * The model cache in IndexedDB: files content-addressed by SHA-256 in bounded chunks, each chunk
- * its own short transaction with nothing else awaited inside, the file's record written last as
- * the "complete" mark (RELIABILITY.md 11); reads hashed again before use, and a file that does
- * not hash right is purged (RELIABILITY.md 9). The database opens lazily and reopens after a
- * connection closes (RELIABILITY.md 8).
+ * written in its own short transaction with nothing else awaited inside, together with the file's
+ * record, which is marked complete only with the last chunk (RELIABILITY.md 11); reads hashed
+ * again before use, and a file that does not hash right is purged (RELIABILITY.md 9). The
+ * database opens lazily and reopens after a connection closes (RELIABILITY.md 8).
  */
 export class ModelStore {
+  readonly #openStore: typeof openStore;
   #db: Promise<StoreDatabase> | undefined;
 
+  /** `open` is injectable for tests. */
+  constructor({ open = openStore }: { open?: typeof openStore } = {}) {
+    this.#openStore = open;
+  }
+
   async #open(): Promise<StoreDatabase> {
-    this.#db ??= openStore({ onClose: () => (this.#db = undefined) });
+    this.#db ??= this.#openStore({ onClose: () => (this.#db = undefined) });
     try {
       return await this.#db;
     } catch (error) {
@@ -33,51 +43,79 @@ export class ModelStore {
     }
   }
 
-  /**
-   * The verified bytes of a complete file, or undefined when absent, incomplete, of another size
-   * than `bytes` (when given) or corrupt.
-   */
-  async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array | undefined> {
-    const db = await this.#open();
-    const file = await db.get('files', sha256);
-    if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
-    const bytes = file.bytes;
-    const data = new Uint8Array(bytes);
-    const hasher = await createSHA256();
-    for (let index = 0; index < file.chunks; index++) {
-      const chunk = await db.get('chunks', [sha256, index]).catch(() => undefined);
-      const offset = index * file.chunkBytes;
-      if (!chunk || offset + chunk.data.byteLength > bytes) return this.#purge(sha256);
-      hasher.update(chunk.data);
-      data.set(chunk.data, offset);
-    }
-    return hasher.digest('hex') === sha256 ? data : this.#purge(sha256);
+  async file(sha256: string): Promise<FileRecord | undefined> {
+    return (await this.#open()).get('files', sha256);
   }
 
   /** Whether a complete copy of the file is stored (not verified: `readFile` does that). */
   async hasFile(sha256: string): Promise<boolean> {
-    return (await (await this.#open()).get('files', sha256))?.complete === true;
+    return (await this.file(sha256))?.complete === true;
   }
 
   /**
-   * Stores a verified file; the "complete" record goes last, so a torn write is never read. A
-   * write refused for quota (on `put` or only when the transaction completes, RELIABILITY.md 2)
-   * leaves nothing behind and fails with `quota-exceeded` carrying the storage figures.
+   * The verified bytes of a complete file, or undefined when absent, incomplete, of another size
+   * than `expectedBytes` (when given) or corrupt (then purged).
    */
-  async writeFile(sha256: string, data: Uint8Array): Promise<void> {
+  async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array | undefined> {
+    const file = await this.file(sha256);
+    if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
+    const data = new Uint8Array(file.bytes);
+    const hasher = await createSHA256();
+    const read = await this.readChunks(file, file.chunks, (chunk, index) => {
+      hasher.update(chunk);
+      data.set(chunk, index * file.chunkBytes);
+    });
+    return read && hasher.digest('hex') === sha256 ? data : this.purge(sha256);
+  }
+
+  /**
+   * Hands the first `count` chunks of `file` to `onChunk` in order, reading ahead while each is
+   * handled; false when one is missing, unreadable (RELIABILITY.md 9) or of the wrong size.
+   */
+  async readChunks(file: FileRecord, count: number, onChunk: (data: Uint8Array, index: number) => void): Promise<boolean> {
     const db = await this.#open();
-    if ((await db.get('files', sha256))?.complete) return;
-    const chunks = Math.ceil(data.byteLength / chunkBytes);
-    try {
-      for (let index = 0; index < chunks; index++) {
-        const part = data.slice(index * chunkBytes, (index + 1) * chunkBytes);
-        await db.put('chunks', { sha256, index, data: part });
+    const get = (index: number) => (index < count ? db.get('chunks', [file.sha256, index]).catch(() => undefined) : undefined);
+    const pending = Array.from({ length: Math.min(readAhead, count) }, (_, index) => get(index));
+    for (let index = 0; index < count; index++) {
+      const chunk = await pending.shift();
+      pending.push(get(index + readAhead));
+      const size = file.complete && index === file.chunks - 1 ? file.bytes - index * file.chunkBytes : file.chunkBytes;
+      if (chunk?.data.byteLength !== size) return false;
+      onChunk(chunk.data, index);
+    }
+    return true;
+  }
+
+  /**
+   * Writes chunk `index` (none when `data` is undefined) and the file's record in one short
+   * transaction. A write refused for quota, on `put` or only when the transaction completes
+   * (RELIABILITY.md 2), fails with `quota-exceeded` carrying the storage figures. After a quota
+   * error Firefox fails later transactions with `InvalidStateError` (RELIABILITY.md 3): the
+   * connection is reopened and the write tried once more, then `storage-unavailable`.
+   */
+  async putChunk(record: FileRecord, index: number, data: Uint8Array | undefined): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const db = await this.#open();
+      try {
+        const tx = db.transaction(['chunks', 'files'], 'readwrite');
+        await Promise.all([
+          data && tx.objectStore('chunks').put({ sha256: record.sha256, index, data }),
+          tx.objectStore('files').put(record),
+          tx.done,
+        ]);
+        return;
+      } catch (error) {
+        const name = (error as { name?: unknown }).name;
+        if (name === 'QuotaExceededError') throw await quotaExceeded(record.expectedBytes ?? record.bytes, error);
+        if (name !== 'InvalidStateError') throw error;
+        db.close();
+        this.#db = undefined;
+        if (attempt >= 2) {
+          throw new StorageError('storage-unavailable', 'IndexedDB keeps refusing writes after a reopen: models run uncached', {
+            cause: error,
+          });
+        }
       }
-      await db.put('files', { sha256, bytes: data.byteLength, chunkBytes, chunks, complete: true });
-    } catch (error) {
-      await this.#purge(sha256).catch(() => undefined);
-      if ((error as { name?: unknown }).name === 'QuotaExceededError') throw await quotaExceeded(data.byteLength, error);
-      throw error;
     }
   }
 
@@ -132,33 +170,31 @@ export class ModelStore {
     for (const model of doomed) {
       await db.delete('models', [model.id, model.version]);
       for (const sha256 of model.fileHashes) {
-        if ((await db.countFromIndex('models', 'byFile', sha256)) === 0) await this.#purge(sha256);
+        if ((await db.countFromIndex('models', 'byFile', sha256)) === 0) await this.purge(sha256);
       }
     }
     return doomed.length;
   }
 
-  /** Bytes held in complete files. */
+  /** Deletes everything: versions, files, downloads that would have resumed, manifests. */
+  async clear(): Promise<void> {
+    const tx = (await this.#open()).transaction(['models', 'files', 'chunks', 'manifests'], 'readwrite');
+    await Promise.all([...tx.objectStoreNames].map((name) => tx.objectStore(name).clear()).concat(tx.done));
+  }
+
+  /** Bytes stored, in complete files and in downloads that may resume. */
   async usage(): Promise<number> {
     const files = await (await this.#open()).getAll('files');
-    return files.reduce((sum, file) => sum + (file.complete ? file.bytes : 0), 0);
+    return files.reduce((sum, file) => sum + file.bytes, 0);
   }
 
   /** Removes a file's record first (so it is never read as complete), then its chunks. */
-  async #purge(sha256: string): Promise<undefined> {
+  async purge(sha256: string): Promise<undefined> {
     const db = await this.#open();
     await db.delete('files', sha256);
     await db.delete('chunks', IDBKeyRange.bound([sha256, 0], [sha256, Number.MAX_SAFE_INTEGER]));
     return undefined;
   }
-}
-
-/** RELIABILITY.md 4: `estimate()` may be missing or throw; the figures are then unknown. */
-export async function storageEstimate(): Promise<{ usage: number; quota: number } | undefined> {
-  const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
-  return estimate?.usage !== undefined && estimate.quota !== undefined
-    ? { usage: estimate.usage, quota: estimate.quota }
-    : undefined;
 }
 
 async function quotaExceeded(needed: number, cause: unknown): Promise<StorageError> {

@@ -5,20 +5,32 @@ export const databaseName = 'webinfer';
 export const databaseVersion = 1;
 
 /**
- * Bytes per stored chunk. Chromium refuses IndexedDB values over ~133 MB (its per-value
- * ceiling), and one huge value must be held whole in memory to write or read; 16 MiB keeps each
- * write a short transaction and each read small. Not yet measured against 8–64 MiB.
+ * Bytes per stored chunk, by default. Chromium refuses IndexedDB values over ~133 MB (its
+ * per-value ceiling), and one huge value must be held whole in memory to write or read; a chunk
+ * is also what a download interrupted by a reload resumes from. See `npm run bench` (chunk sizes)
+ * for the measurement behind the choice.
  */
-export const chunkBytes = 16 * 1024 * 1024;
+export const defaultChunkBytes = 16 * 1024 * 1024;
 
-/** A file, named by its SHA-256: two model versions that share a file share its bytes. */
+/**
+ * A file, named by its SHA-256: two model versions that share a file share its bytes. While it
+ * downloads, the record says how many whole chunks are stored and the server's validator for
+ * them, so that a later visit resumes with `Range` + `If-Range` (RELIABILITY.md 12).
+ */
 export interface FileRecord {
   readonly sha256: string;
+  /** Bytes stored: the file's size once complete. */
   readonly bytes: number;
   readonly chunkBytes: number;
+  /** Chunks stored, contiguous from index 0. */
   readonly chunks: number;
-  /** Written last, after every chunk: a file without it is incomplete and never read. */
+  /** Written last, after every chunk: a file without it is incomplete and never read as a whole. */
   readonly complete: boolean;
+  /** While incomplete: the size the file will have, when known. */
+  readonly expectedBytes?: number;
+  /** While incomplete: the strong ETag or Last-Modified the stored bytes came with. */
+  readonly validator?: string | null;
+  readonly updatedAt?: number;
 }
 
 /** One cached model version and the files it needs. */
