@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { largeModelDir } from './large-model.js';
 
 /**
  * A model server that misbehaves on purpose, for the download fault tests (RELIABILITY.md 12–21).
  * URLs are `/s/<id>/<scenario>/<n>/<file>`: `id` keeps each test's request count apart, `file` is
  * a file of test/fixtures/models, and `n` is the scenario's number (a byte offset or a count).
- * `/log/<id>` answers what that id was asked: one `{ range, ifRange, status }` per request;
+ * `/log/<id>` answers what that id was asked: one `{ file, range, ifRange, status }` per request;
  * `/down/<id>` takes that id off the network: its later requests fail as a dropped connection.
  *
  * Scenarios, each on the first GET only unless said otherwise:
@@ -22,7 +24,7 @@ import { fileURLToPath } from 'node:url';
  *   whose server ignores If-Range), 206 with a plausible Content-Range;
  * - `refuse-range`: drops at n bytes, then answers every range with 416;
  * - `html`: answers 200 text/html, an SPA fallback;
- * - `slow`: every response trickles out in 64 KiB pieces, n ms apart.
+ * - `slow`: every response (ranges honoured) trickles out in 64 KiB pieces, n ms apart.
  */
 export interface FaultServer {
   readonly url: string;
@@ -30,12 +32,26 @@ export interface FaultServer {
 }
 
 interface Logged {
+  file: string;
   range: string | null;
   ifRange: string | null;
   status: number;
 }
 
-const models = fileURLToPath(new URL('../../fixtures/models/', import.meta.url));
+/** Where files are looked for, in order: the fixtures, then the large model written on demand. */
+const folders = [fileURLToPath(new URL('../../fixtures/models/', import.meta.url)), largeModelDir];
+const files = new Map<string, { bytes: Buffer; etag: string }>();
+
+/** A file's bytes and strong ETag, read once (files do not change while the tests run). */
+function readServed(name: string): { bytes: Buffer; etag: string } | undefined {
+  const safe = name.replace(/[^\w.-]/g, '');
+  const folder = folders.find((f) => safe !== '' && existsSync(join(f, safe)));
+  if (files.has(safe) || folder === undefined) return files.get(safe);
+  const bytes = readFileSync(join(folder, safe));
+  const served = { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"` };
+  files.set(safe, served);
+  return served;
+}
 
 export async function startFaultServer(): Promise<FaultServer> {
   const logs = new Map<string, Logged[]>();
@@ -58,7 +74,7 @@ export async function startFaultServer(): Promise<FaultServer> {
     if (down.has(id)) return void req.socket.destroy();
     const log = logs.get(id) ?? [];
     logs.set(id, log);
-    const entry: Logged = { range: header(req, 'range'), ifRange: header(req, 'if-range'), status: 0 };
+    const entry: Logged = { file, range: header(req, 'range'), ifRange: header(req, 'if-range'), status: 0 };
     log.push(entry);
     serve(res, { scenario, n: Number(n), file, first: log.length === 1, count: log.length, entry, held });
   });
@@ -97,20 +113,16 @@ function serve(res: ServerResponse, r: Request) {
   };
   if (r.scenario === 'html') return send(200, { 'Content-Type': 'text/html' }, Buffer.from('<!doctype html><title>App</title>'));
   if (r.scenario === 'unavailable' && r.count <= r.n) return send(503, { 'Retry-After': '0' });
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(`${models}${r.file.replace(/[^\w.-]/g, '')}`);
-  } catch {
-    return send(404, { 'Content-Type': 'text/plain' }, Buffer.from('not found'));
-  }
-  const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
+  const served = readServed(r.file);
+  if (!served) return send(404, { 'Content-Type': 'text/plain' }, Buffer.from('not found'));
+  const { bytes, etag } = served;
   const base = { 'Content-Type': 'application/octet-stream', ETag: etag, 'Accept-Ranges': 'bytes' };
   const breaksFirst = ['drop', 'stall', 'truncate', 'ignore-range', 'wrong-range', 'refuse-range'].includes(r.scenario);
   if (r.first && breaksFirst) return breakFirst(res, r, bytes, base);
   const start = Number(/^bytes=(\d+)-$/.exec(r.entry.range ?? '')?.[1] ?? Number.NaN);
   const rangeApplies = Number.isInteger(start) && (r.entry.ifRange === null || r.entry.ifRange === etag);
   if (Number.isInteger(start) && r.scenario === 'refuse-range') return send(416, { 'Content-Range': `bytes */${bytes.length}` });
-  if (r.scenario === 'slow') return trickle(res, r, bytes, base);
+  if (r.scenario === 'slow') return trickle(res, r, bytes, base, rangeApplies && start < bytes.length ? start : 0);
   if (!rangeApplies || r.scenario === 'ignore-range')
     return send(200, { ...base, 'Content-Length': String(bytes.length) }, bytes);
   if (start >= bytes.length) return send(416, { 'Content-Range': `bytes */${bytes.length}` });
@@ -138,11 +150,12 @@ function breakFirst(res: ServerResponse, r: Request, bytes: Buffer, base: Record
   setTimeout(() => res.socket?.destroy(), 50);
 }
 
-/** The whole file, 64 KiB at a time, `r.n` ms apart: a download that takes a while. */
-function trickle(res: ServerResponse, r: Request, bytes: Buffer, base: Record<string, string>) {
-  r.entry.status = 200;
-  res.writeHead(200, { ...base, 'Content-Length': String(bytes.length) });
-  let offset = 0;
+/** The file from `start` (a range when above 0), 64 KiB at a time, `r.n` ms apart: a download that takes a while. */
+function trickle(res: ServerResponse, r: Request, bytes: Buffer, base: Record<string, string>, start: number) {
+  r.entry.status = start > 0 ? 206 : 200;
+  const range = start > 0 ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {};
+  res.writeHead(r.entry.status, { ...base, ...range, 'Content-Length': String(bytes.length - start) });
+  let offset = start;
   const next = () => {
     if (res.destroyed) return;
     res.write(bytes.subarray(offset, offset + 65_536));

@@ -1,0 +1,56 @@
+import { afterAll, expect, inject, test } from 'vitest';
+import { createRuntime, type LoadProgress, type Runtime } from '../../src/index.js';
+
+/**
+ * The large synthetic model (scripts/lib/large-model.mjs): about 200 MB of weights in two ONNX
+ * external-data files, with a manifest made by `webinfer manifest`. It downloads, is stored,
+ * and loads again from the cache in a new worker; its output matches a float64 reference
+ * computed in Node, so every weight arrived where the graph expects it.
+ */
+const server = inject('faultServer');
+const reference = inject('largeModel');
+const runtimes: Runtime[] = [];
+const visit = () => {
+  const rt = createRuntime({ backends: ['wasm'] });
+  runtimes.push(rt);
+  return rt;
+};
+afterAll(() => Promise.all(runtimes.map((rt) => rt.close())));
+
+const input = () => ({ x: { type: 'float32' as const, data: Float32Array.from(reference.x), dims: [1, reference.x.length] } });
+
+function maxAbsDiff(actual: ArrayLike<number>, expected: readonly number[]): number {
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs((actual[i] as number) - (expected[i] as number)));
+  return worst;
+}
+
+test('a 200 MB model with external data downloads, is stored, and loads again from the cache', async () => {
+  const id = `large-${Date.now()}`;
+  const url = `${server}/s/${id}/ok/0/large.manifest.json`;
+  await visit().cache.clear();
+  const progress: LoadProgress[] = [];
+  const first = await visit().load(url, { onProgress: (p) => progress.push(p) });
+  expect(first.info).toMatchObject({ id: 'large', cache: { state: 'stored' } });
+  expect(first.info.bytes).toBeGreaterThan(200_000_000);
+  const downloading = progress.filter((p) => p.stage === 'downloading');
+  expect(downloading.at(-1)).toMatchObject({ loaded: first.info.bytes, total: first.info.bytes });
+  const { y } = await first.run(input());
+  expect(y?.dims).toEqual([1, reference.y.length]);
+  expect(maxAbsDiff(y?.data as Float32Array, reference.y)).toBeLessThan(1e-4);
+  expect((await visit().cache.usage()).bytes).toBe(first.info.bytes);
+
+  const second = await visit().load(url);
+  expect(second.info.cache).toEqual({ state: 'hit' });
+  const requests = (await (await fetch(`${server}/log/${id}`)).json()) as { file: string }[];
+  // Each file once; the manifest again, revalidated.
+  expect(requests.map((r) => r.file)).toEqual([
+    'large.manifest.json',
+    'large.onnx',
+    'large.weights-0.bin',
+    'large.weights-1.bin',
+    'large.manifest.json',
+  ]);
+  const again = await second.run(input());
+  expect(again.y?.data).toEqual(y?.data);
+}, 120_000);
