@@ -24,7 +24,11 @@ export const largeModel = {
 const layerBytes = largeModel.features * largeModel.features * 4;
 const layersPerFile = Math.ceil(largeModel.layers / largeModel.weightFiles.length);
 
-/** mulberry32, as in make-fixtures.mjs: floats in [0, 1). */
+/**
+ * mulberry32, as in make-fixtures.mjs: floats in [0, 1).
+ *
+ * @param {number} seed
+ */
 function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
@@ -36,7 +40,11 @@ function mulberry32(seed) {
   };
 }
 
-/** Layer `layer`'s weights: uniform in ±sqrt(3 / features), so activations stay O(1). */
+/**
+ * Layer `layer`'s weights: uniform in ±sqrt(3 / features), so activations stay O(1).
+ *
+ * @param {number} layer
+ */
 export function layerWeights(layer) {
   const rand = mulberry32(1000 + layer);
   const scale = Math.sqrt(3 / largeModel.features);
@@ -48,7 +56,8 @@ export function layerWeights(layer) {
 /** The graph, with every weight pointing into its external file. */
 function graph() {
   const { features, layers, weightFiles } = largeModel;
-  const dims = (d) => ({ tensorType: { elemType: FLOAT, shape: { dim: d.map((v) => ({ dimValue: v })) } } });
+  /** @param {number[]} d */
+  const dims = (d) => ({ tensorType: { elemType: FLOAT, shape: { dim: d.map((dimValue) => ({ dimValue })) } } });
   const node = [];
   const initializer = [];
   let previous = 'x';
@@ -79,7 +88,11 @@ function graph() {
   };
 }
 
-/** The bytes each weight file must have. */
+/**
+ * The bytes each weight file must have.
+ *
+ * @param {number} index
+ */
 function weightFileBytes(index) {
   const layers = Math.min(layersPerFile, largeModel.layers - index * layersPerFile);
   return layers * layerBytes;
@@ -88,10 +101,14 @@ function weightFileBytes(index) {
 /**
  * Writes the model and its weight files into `dir` unless they are there already; returns the
  * model file's path and the total bytes.
+ *
+ * @param {string} dir
+ * @returns {{ model: string, bytes: number }}
  */
 export function writeLargeModel(dir) {
   mkdirSync(dir, { recursive: true });
   const model = join(dir, largeModel.file);
+  /** @type {(file: string, bytes?: number) => boolean} */
   const present = (file, bytes) => existsSync(file) && (bytes === undefined || statSync(file).size === bytes);
   largeModel.weightFiles.forEach((name, index) => {
     const path = join(dir, name);
@@ -116,7 +133,12 @@ export function writeLargeModel(dir) {
   return { model, bytes };
 }
 
-/** What the model computes for `x`, in float64 (a reference independent of onnxruntime). */
+/**
+ * What the model computes for `x`, in float64 (a reference independent of onnxruntime).
+ *
+ * @param {Float32Array} x
+ * @returns {Float32Array}
+ */
 export function largeModelReference(x) {
   const n = largeModel.features;
   let activations = Float64Array.from(x);
@@ -124,10 +146,10 @@ export function largeModelReference(x) {
     const weights = layerWeights(layer);
     const next = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const a = activations[i];
+      const a = /** @type {number} */ (activations[i]);
       if (a === 0) continue;
       const row = i * n;
-      for (let j = 0; j < n; j++) next[j] += a * weights[row + j];
+      for (let j = 0; j < n; j++) next[j] = /** @type {number} */ (next[j]) + a * /** @type {number} */ (weights[row + j]);
     }
     activations = next.map(Math.tanh);
   }
