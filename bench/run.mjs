@@ -1,20 +1,26 @@
 /**
- * `npm run bench` (after `npm run build`): P2, the round trip of `model.run` against `session.run`
- * in the worker; P3, main-thread long tasks through webinfer against onnxruntime-web on the page;
- * P7, the page-side entry's gzip size. Builds bench/page for production against dist/, serves
- * it cross-origin isolated, runs each task in a fresh Chromium context, prints a table and one
- * line per figure, and writes every raw sample to a JSON file under the OS temp folder.
+ * `npm run bench` (after `npm run build`): P1, warm start against session create from memory;
+ * P2, the round trip of `model.run` against `session.run` in the worker; P3, main-thread long
+ * tasks through webinfer against onnxruntime-web on the page; P4 and P5, the cache read and the
+ * download pipeline of a 200 MB model against their parts alone, per chunk size; P7, the
+ * page-side entry's gzip size. Builds bench/page for production against dist/, serves it
+ * cross-origin isolated, runs each task in a fresh Chromium context, prints a table and one line
+ * per figure, and writes every raw sample to a JSON file under the OS temp folder.
+ * `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only (p1, p2, p3,
+ * storage), and the storage figures for some chunk sizes (MiB) only.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { largeModel, writeLargeModel } from '../scripts/lib/large-model.mjs';
 import { pageEntrySize } from '../scripts/lib/page-entry-size.mjs';
 import { serveStatic } from '../scripts/lib/serve-static.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildPage } from './lib/page.mjs';
 import { printReport } from './lib/report.mjs';
-import { summarizeEcho, summarizeP1, summarizeP2, summarizeP3 } from './lib/summary.mjs';
+import { summarizeEcho, summarizeP1, summarizeP2, summarizeP3, summarizeStorage } from './lib/summary.mjs';
 
 /** @typedef {import('./shared/protocol.js').ModelName} ModelName */
 /** @typedef {import('./shared/protocol.js').BenchTask} BenchTask */
@@ -26,6 +32,13 @@ const runs = 200;
 const steadyAfterMs = 5_000;
 /** @type {ModelName[]} */
 const models = ['vad', 'heavy'];
+/** Chunk sizes measured for the cache (P4, P5). */
+const chunksArg = process.argv.indexOf('--chunks');
+const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',').map(Number) : [8, 16, 32, 64]).map(
+  (mib) => mib * 1024 * 1024,
+);
+const onlyArg = process.argv.indexOf('--only');
+const only = new Set(onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'storage']);
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const started = performance.now();
@@ -35,6 +48,11 @@ const workDir = join(tmpdir(), 'webinfer-bench');
 mkdirSync(workDir, { recursive: true });
 const size = pageEntrySize(join(repo, 'dist'));
 await buildPage(join(workDir, 'page'));
+// The 200 MB model beside the page, with a manifest from webinfer's own CLI (built by `npm run build`).
+const large = writeLargeModel(join(workDir, 'page', 'large'));
+execFileSync(process.execPath, [join(repo, 'dist/cli/webinfer.js'), 'manifest', large.model, '--id', largeModel.id], {
+  stdio: 'ignore',
+});
 const server = await serveStatic(join(workDir, 'page'));
 const browser = await launchBrowser();
 
@@ -44,6 +62,7 @@ const p2 = /** @type {Report['p2']} */ ({});
 const echo = /** @type {Report['echo']} */ ({});
 const p3 = /** @type {Report['p3']} */ ({});
 const p1 = /** @type {Report['p1']} */ ({});
+const storage = /** @type {Report['storage']} */ ([]);
 /** @type {boolean[]} */
 const isolation = [];
 let failures = 0;
@@ -63,28 +82,47 @@ async function attempt(task) {
   } catch (error) {
     failures++;
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`bench: ${task.kind} on ${task.model} failed: ${message.split('\n')[0]}`);
+    const subject = 'model' in task ? task.model : `${task.chunkBytes / 2 ** 20} MiB chunks`;
+    console.error(`bench: ${task.kind} on ${subject} failed: ${message.split('\n')[0]}`);
     return { error: message };
   }
 }
 
 try {
   for (const model of models) {
-    /** @type {import('./shared/protocol.js').EchoResult | import('./lib/summary.mjs').Failed} */
-    const echoed = await attempt({ kind: 'echo', model, warmup, runs });
-    /** @type {import('./shared/protocol.js').P2Result | import('./lib/summary.mjs').Failed} */
-    const round = await attempt({ kind: 'p2', model, warmup, runs, steadyAfterMs });
-    /** @type {import('./shared/protocol.js').P3Result | import('./lib/summary.mjs').Failed} */
-    const webinfer = await attempt({ kind: 'p3-webinfer', model, runs });
-    /** @type {import('./shared/protocol.js').P3Result | import('./lib/summary.mjs').Failed} */
-    const mainThread = await attempt({ kind: 'p3-main-thread', model, runs });
-    /** @type {import('./shared/protocol.js').P1Result | import('./lib/summary.mjs').Failed} */
-    const warm = await attempt({ kind: 'p1', model, runs: 5 });
-    raw[model] = { echo: echoed, p2: round, p3: { webinfer, mainThread }, p1: warm };
-    p1[model] = summarizeP1(warm);
-    p2[model] = summarizeP2(round);
-    echo[model] = summarizeEcho(echoed);
-    p3[model] = { webinfer: summarizeP3(webinfer), mainThread: summarizeP3(mainThread) };
+    if (only.has('p2')) {
+      /** @type {import('./shared/protocol.js').EchoResult | import('./lib/summary.mjs').Failed} */
+      const echoed = await attempt({ kind: 'echo', model, warmup, runs });
+      /** @type {import('./shared/protocol.js').P2Result | import('./lib/summary.mjs').Failed} */
+      const round = await attempt({ kind: 'p2', model, warmup, runs, steadyAfterMs });
+      raw[`${model}-p2`] = { echo: echoed, p2: round };
+      p2[model] = summarizeP2(round);
+      echo[model] = summarizeEcho(echoed);
+    }
+    if (only.has('p3')) {
+      /** @type {import('./shared/protocol.js').P3Result | import('./lib/summary.mjs').Failed} */
+      const webinfer = await attempt({ kind: 'p3-webinfer', model, runs });
+      /** @type {import('./shared/protocol.js').P3Result | import('./lib/summary.mjs').Failed} */
+      const mainThread = await attempt({ kind: 'p3-main-thread', model, runs });
+      raw[`${model}-p3`] = { webinfer, mainThread };
+      p3[model] = { webinfer: summarizeP3(webinfer), mainThread: summarizeP3(mainThread) };
+    }
+  }
+  if (only.has('p1')) {
+    for (const model of [...models, /** @type {const} */ ('large')]) {
+      /** @type {import('./shared/protocol.js').P1Result | import('./lib/summary.mjs').Failed} */
+      const warm = await attempt({ kind: 'p1', model, runs: model === 'large' ? 3 : 5 });
+      raw[`${model}-p1`] = warm;
+      p1[model] = summarizeP1(warm);
+    }
+  }
+  if (only.has('storage')) {
+    for (const chunkBytes of chunkSizes) {
+      /** @type {import('./shared/protocol.js').StorageResult | import('./lib/summary.mjs').Failed} */
+      const result = await attempt({ kind: 'storage', chunkBytes });
+      raw[`storage-${chunkBytes}`] = result;
+      storage.push(summarizeStorage(chunkBytes, result));
+    }
   }
 } finally {
   await browser.close();
@@ -103,6 +141,6 @@ const meta = {
 };
 const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
-writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p7 }, raw }, null, 2)}\n`);
-printReport({ meta, p1, p2, echo, p3, p7, resultsPath });
+writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, storage, p7 }, raw }, null, 2)}\n`);
+printReport({ meta, p1, p2, echo, p3, storage, p7, resultsPath });
 if (failures > 0) process.exitCode = 1;

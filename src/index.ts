@@ -48,6 +48,7 @@ export type {
   Feeds,
   LoadProgress,
   LoadStage,
+  LoadTimings,
   ModelInfo,
   Outputs,
   RunTimings,

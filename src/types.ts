@@ -93,6 +93,20 @@ export interface ModelInfo {
   readonly cache: CacheStatus;
   /** Milliseconds from `load()` to a ready session, measured in the worker. */
   readonly loadMs: number;
+  /** Where `loadMs` went. */
+  readonly loadTimings: LoadTimings;
+}
+
+/** The phases of one load, in milliseconds measured in the worker. */
+export interface LoadTimings {
+  /** Fetching (or, offline, reading the cached) manifest and checking it. */
+  readonly manifestMs: number;
+  /** Reading files from the cache, each verified by its SHA-256. */
+  readonly cacheReadMs: number;
+  /** Files not cached: downloading, hashing and storing them, pipelined. */
+  readonly downloadMs: number;
+  /** Creating the session on the backend that took it, failed backends included. */
+  readonly sessionMs: number;
 }
 
 /** `createRuntime({ cache })` in detail; `cache: true` is `{}`. */

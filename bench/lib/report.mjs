@@ -8,19 +8,21 @@ import { isFailed } from './summary.mjs';
 /** @typedef {import('./summary.mjs').EchoSummary} EchoSummary */
 /** @typedef {import('./summary.mjs').P3Summary} P3Summary */
 /** @typedef {import('./summary.mjs').P1Summary} P1Summary */
+/** @typedef {import('./summary.mjs').StorageSummary} StorageSummary */
 /**
  * @typedef {object} Report
  * @property {{ chromium: string, crossOriginIsolated: boolean, warmup: number, runs: number, steadyAfterMs: number,
  *   totalSeconds: number, loadAverage: { start: number[], end: number[] } }} meta
- * @property {Record<ModelName, P1Summary | Failed>} p1
+ * @property {Partial<Record<ModelName | 'large', P1Summary | Failed>>} p1
  * @property {Record<ModelName, P2Summary | Failed>} p2
  * @property {Record<ModelName, EchoSummary | Failed>} echo
  * @property {Record<ModelName, { webinfer: P3Summary | Failed, mainThread: P3Summary | Failed }>} p3
+ * @property {(StorageSummary | (Failed & { chunkBytes: number }))[]} storage
  * @property {{ files: string[], gzip: number, gzipWithComlink: number }} p7
  * @property {string} resultsPath
  */
 
-const goals = { p1Ratio: 1.1, p2Ratio: 1.05, p3LongTasks: 0, p7Bytes: 15_000 };
+const goals = { p1Ratio: 1.1, p2Ratio: 1.05, p3LongTasks: 0, p4Ratio: 1.25, p5Ratio: 1.2, p7Bytes: 15_000 };
 
 /** @param {number} x */
 const ms = (x) => x.toFixed(3);
@@ -32,13 +34,13 @@ const verdict = (ok) => (ok ? 'PASS' : 'MISS');
 const firstLine = (failed) => failed.error.split('\n')[0];
 
 /**
- * A table cell from a figure, or `failed` when its task threw.
+ * A table cell from a figure, `failed` when its task threw, `-` when it was not run (`--only`).
  *
  * @template {object} T
- * @param {T | Failed} figure
+ * @param {T | Failed | undefined} figure
  * @param {(figure: T) => string} pick
  */
-const cell = (figure, pick) => (isFailed(figure) ? 'failed' : pick(figure));
+const cell = (figure, pick) => (figure === undefined ? '-' : isFailed(figure) ? 'failed' : pick(figure));
 
 /**
  * @param {Report} report
@@ -50,7 +52,7 @@ function tableRows({ p2, echo, p3 }) {
   /** @param {(e: EchoSummary) => number} pick */
   const echoed = (pick) => (/** @type {ModelName} */ m) => cell(echo[m], (e) => ms(pick(e)));
   /** @param {(s: P3Summary) => string} pick */
-  const both = (pick) => (/** @type {ModelName} */ m) => `${cell(p3[m].webinfer, pick)} / ${cell(p3[m].mainThread, pick)}`;
+  const both = (pick) => (/** @type {ModelName} */ m) => `${cell(p3[m]?.webinfer, pick)} / ${cell(p3[m]?.mainThread, pick)}`;
   return [
     ['P2 round trip on the page (median ms)', steady((s) => s.roundTripMs)],
     ['P2 session.run in the worker (median ms)', steady((s) => s.inferenceMs)],
@@ -97,8 +99,8 @@ function p3Line(model, { webinfer: w, mainThread: b }) {
 
 /** @param {Report} report */
 export function printReport(report) {
-  const { meta, p1, p2, p3, p7, resultsPath } = report;
-  const models = /** @type {ModelName[]} */ (Object.keys(p2));
+  const { meta, p1, p2, p3, p7, storage, resultsPath } = report;
+  const models = /** @type {ModelName[]} */ (Object.keys(p2).length > 0 ? Object.keys(p2) : Object.keys(p3));
   const rows = tableRows(report);
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const load = (/** @type {number[]} */ avg) => avg.map((x) => x.toFixed(1)).join(' ');
@@ -110,9 +112,10 @@ export function printReport(report) {
   console.log(`${''.padEnd(width)}${models.map((m) => m.padStart(18)).join('')}`);
   for (const [label, value] of rows) console.log(`${label.padEnd(width)}${models.map((m) => value(m).padStart(18)).join('')}`);
   console.log('');
-  for (const m of models) console.log(p1Line(m, p1[m]));
-  for (const m of models) console.log(p2Line(m, p2[m]));
-  for (const m of models) console.log(p3Line(m, p3[m]));
+  for (const [m, s] of Object.entries(p1)) if (s) console.log(p1Line(m, s));
+  for (const m of Object.keys(p2)) console.log(p2Line(/** @type {ModelName} */ (m), p2[/** @type {ModelName} */ (m)]));
+  for (const m of Object.keys(p3)) console.log(p3Line(/** @type {ModelName} */ (m), p3[/** @type {ModelName} */ (m)]));
+  for (const s of storage) console.log(storageLines(s));
   console.log(
     `P7 page entry gzip=${bytes(p7.gzip)} withComlink=${bytes(p7.gzipWithComlink)} ` +
       `(goal <= ${bytes(goals.p7Bytes)}) ${verdict(p7.gzipWithComlink <= goals.p7Bytes)} [${p7.files.join(', ')}]`,
@@ -120,8 +123,27 @@ export function printReport(report) {
   console.log(`\nfull JSON: ${resultsPath}\ntotal ${meta.totalSeconds.toFixed(1)} s`);
 }
 
+/** @param {StorageSummary | (Failed & { chunkBytes: number })} s */
+function storageLines(s) {
+  const chunk = `${(s.chunkBytes / 2 ** 20).toFixed(0)} MiB chunks`.padEnd(14);
+  if (isFailed(s)) return `P4/P5 ${chunk} FAILED: ${firstLine(s)}`;
+  const { p4, p5 } = s;
+  const hits = s.allCached ? '' : ' [the loads were not stored then hit]';
+  return (
+    `P5 ${chunk} download+verify+store=${p5.downloadMs.toFixed(0)}ms alone: fetch=${p5.fetchMs.toFixed(0)}ms ` +
+    `hash=${p5.hashMs.toFixed(0)}ms idbWrite=${p5.idbWriteMs.toFixed(0)}ms ratio=${p5.ratio.toFixed(3)} over ${p5.slowest} ` +
+    `(goal <= ${goals.p5Ratio}) ${verdict(p5.ratio <= goals.p5Ratio)}${hits}\n` +
+    `P4 ${chunk} verifiedCacheRead=${p4.cacheReadMs.toFixed(0)}ms opfs: getFile=${p4.opfsReadMs.toFixed(0)}ms ` +
+    `syncHandle=${p4.opfsSyncReadMs.toFixed(0)}ms ratio=${p4.ratio.toFixed(3)} over the faster ` +
+    `(goal <= ${goals.p4Ratio}) ${verdict(p4.ratio <= goals.p4Ratio)}\n` +
+    `   ${chunk} alone: IndexedDB Blob read=${s.alone.idbReadMs.toFixed(0)}ms, typed arrays ` +
+    `write=${s.alone.idbTypedWriteMs.toFixed(0)}ms read=${s.alone.idbTypedReadMs.toFixed(0)}ms; ` +
+    `WebCrypto hash=${s.alone.hashWebCryptoMs.toFixed(0)}ms`
+  );
+}
+
 /**
- * @param {ModelName} model
+ * @param {string} model
  * @param {P1Summary | Failed} s
  */
 function p1Line(model, s) {

@@ -98,3 +98,45 @@ export function summarizeP1(p1) {
   const baselineMs = median(p1.baselineMs);
   return { webinferMs, baselineMs, ratio: webinferMs / baselineMs, allHits: p1.cacheStates.every((s) => s === 'hit') };
 }
+
+/**
+ * P4 and P5 for one chunk size (see bench/page/storage.ts). P5: download + verify + store over
+ * the slowest part alone; P4: verified cache read over the faster raw OPFS read.
+ *
+ * @typedef {{ chunkBytes: number, bytes: number, allCached: boolean,
+ *   p5: { downloadMs: number, fetchMs: number, hashMs: number, idbWriteMs: number, slowest: string, ratio: number },
+ *   p4: { cacheReadMs: number, opfsReadMs: number, opfsSyncReadMs: number, ratio: number },
+ *   alone: import('../shared/protocol.js').StorageResult['alone'] }} StorageSummary
+ */
+
+/**
+ * @param {number} chunkBytes
+ * @param {import('../shared/protocol.js').StorageResult | Failed} result
+ * @returns {StorageSummary | (Failed & { chunkBytes: number })}
+ */
+export function summarizeStorage(chunkBytes, result) {
+  if (isFailed(result)) return { ...result, chunkBytes };
+  const { webinfer: w, alone: a } = result;
+  const parts = /** @type {const} */ ([
+    ['fetch', a.fetchMs],
+    ['hash', a.hashMs],
+    ['idb-write', a.idbWriteMs],
+  ]);
+  const [slowest, slowestMs] = parts.reduce((worst, part) => (part[1] > worst[1] ? part : worst));
+  const opfsMs = Math.min(a.opfsReadMs, a.opfsSyncReadMs);
+  return {
+    chunkBytes,
+    bytes: result.bytes,
+    allCached: w.downloadCache === 'stored' && w.readCache === 'hit',
+    p5: {
+      downloadMs: w.downloadMs,
+      fetchMs: a.fetchMs,
+      hashMs: a.hashMs,
+      idbWriteMs: a.idbWriteMs,
+      slowest,
+      ratio: w.downloadMs / slowestMs,
+    },
+    p4: { cacheReadMs: w.cacheReadMs, opfsReadMs: a.opfsReadMs, opfsSyncReadMs: a.opfsSyncReadMs, ratio: w.cacheReadMs / opfsMs },
+    alone: a,
+  };
+}

@@ -1,9 +1,10 @@
 /** The bench page: installs `window.bench`, which the Node runner calls once per fresh page. */
 import type { BenchEntry, BenchTask } from '../shared/protocol.js';
 import { benchEcho } from './echo.js';
-import { benchWarmStart } from './p1.js';
+import { benchWarmStart, fromManifest, singleFile } from './p1.js';
 import { benchRoundTrip } from './p2.js';
 import { benchMainThread, benchWebinfer } from './p3.js';
+import { benchStorage, largeManifest } from './storage.js';
 import { workloads } from './workloads.js';
 
 declare global {
@@ -12,18 +13,24 @@ declare global {
   }
 }
 
-window.bench = (task: BenchTask) => {
-  const workload = workloads[task.model];
+window.bench = async (task: BenchTask) => {
   switch (task.kind) {
     case 'p2':
-      return benchRoundTrip(task, workload);
+      return benchRoundTrip(task, workloads[task.model]);
     case 'p3-webinfer':
-      return benchWebinfer(task, workload);
+      return benchWebinfer(task, workloads[task.model]);
     case 'p3-main-thread':
-      return benchMainThread(task, workload);
+      return benchMainThread(task, workloads[task.model]);
     case 'echo':
-      return benchEcho(task, workload);
-    case 'p1':
-      return benchWarmStart(task, workload);
+      return benchEcho(task, workloads[task.model]);
+    case 'p1': {
+      const model =
+        task.model === 'large'
+          ? await fromManifest(largeManifest)
+          : await singleFile(workloads[task.model].url, `bench-${task.model}`);
+      return benchWarmStart(task, model);
+    }
+    case 'storage':
+      return benchStorage(task);
   }
 };

@@ -15,7 +15,8 @@ export type BenchTask =
     }
   | { readonly kind: 'p3-webinfer' | 'p3-main-thread'; readonly model: ModelName; readonly runs: number }
   | { readonly kind: 'echo'; readonly model: ModelName; readonly warmup: number; readonly runs: number }
-  | { readonly kind: 'p1'; readonly model: ModelName; readonly runs: number };
+  | { readonly kind: 'p1'; readonly model: ModelName | 'large'; readonly runs: number }
+  | { readonly kind: 'storage'; readonly chunkBytes: number };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
 export interface P2Samples {
@@ -70,7 +71,61 @@ export interface P1Result {
   readonly cacheStates: string[];
 }
 
-export type BenchResult = P2Result | P3Result | EchoResult | P1Result;
+/** P4 and P5 on the large model for one chunk size (see bench/page/storage.ts). */
+export interface StorageResult {
+  readonly kind: 'storage';
+  readonly chunkBytes: number;
+  readonly bytes: number;
+  readonly webinfer: {
+    /** Download + verify + store of every file, from an empty cache. */
+    readonly downloadMs: number;
+    readonly downloadCache: string;
+    /** Verified read of every file from the cache, by the next load. */
+    readonly cacheReadMs: number;
+    readonly readCache: string;
+  };
+  /** Each part alone, on the same bytes, in a worker. */
+  readonly alone: {
+    readonly fetchMs: number;
+    /** hash-wasm, as webinfer hashes. */
+    readonly hashMs: number;
+    readonly hashWebCryptoMs: number;
+    /** Chunks written as Blobs, each with a file record in its own transaction, as webinfer writes. */
+    readonly idbWriteMs: number;
+    /** Those chunks read back, each file as one composite Blob, unhashed. */
+    readonly idbReadMs: number;
+    /** The same with chunks stored as typed arrays, read one `get` at a time. */
+    readonly idbTypedWriteMs: number;
+    readonly idbTypedReadMs: number;
+    /** `getFile().arrayBuffer()` of each file. */
+    readonly opfsReadMs: number;
+    /** A sync access handle reading each file into one buffer. */
+    readonly opfsSyncReadMs: number;
+  };
+}
+
+/** One request to bench/page/storage-worker.ts, and its answer. */
+export type StorageOp =
+  | { readonly op: 'fetch'; readonly urls: readonly string[] }
+  | { readonly op: 'idb-write'; readonly chunkBytes: number; readonly asBlob: boolean }
+  | {
+      readonly op:
+        | 'hash'
+        | 'hash-webcrypto'
+        | 'idb-read'
+        | 'idb-read-composite'
+        | 'idb-clear'
+        | 'opfs-write'
+        | 'opfs-read'
+        | 'opfs-read-sync'
+        | 'clear';
+    };
+export interface StorageReply {
+  readonly ms: number;
+  readonly bytes: number;
+}
+
+export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;

@@ -1,10 +1,11 @@
 import { FetchError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
-import type { LoadProgress } from '../types.js';
+import type { LoadProgress, LoadTimings } from '../types.js';
 import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
 import { fetchVerified } from './fetch-verified.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { readManifestJson, validateManifest } from './parse-manifest.js';
+import { PhaseClock } from './phase-clock.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { CacheSession } from './store/cache-session.js';
 
@@ -23,6 +24,8 @@ export interface Artifacts {
   readonly externalData: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** All files' bytes together. */
   readonly bytes: number;
+  /** Where the time went (see `LoadTimings`). */
+  readonly timings: Pick<LoadTimings, 'manifestMs' | 'cacheReadMs' | 'downloadMs'>;
 }
 
 export interface FetchArtifactsOptions {
@@ -50,6 +53,7 @@ async function fromManifest(
   { onProgress, manifestKeys = [], cache, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
+  const clock = new PhaseClock();
   const text = await manifestText(url, transport, cache);
   const json = readManifestJson(text, url);
   const manifest = validateManifest(json, url);
@@ -57,22 +61,31 @@ async function fromManifest(
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
   const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
   await cache?.preflight(manifest.files);
+  clock.lap('manifestMs');
   let done = 0;
   const fetched = new Map<string, Uint8Array>();
-  for (const file of manifest.files) {
+  // Every cached file at once: one file's hash check overlaps the next one's read.
+  const cached = await Promise.all(manifest.files.map((file) => cache?.read(file.sha256, file.bytes)));
+  manifest.files.forEach((file, index) => {
+    const data = cached[index];
+    if (!data) return;
+    fetched.set(file.url, data);
+    done += file.bytes;
+    onProgress?.({ stage: 'reading-cache', loaded: done, total });
+  });
+  clock.lap('cacheReadMs');
+  for (const file of manifest.files.filter((file) => !fetched.has(file.url))) {
     // One download per file across tabs: another tab fetching it holds the lock, and this one
     // then finds the file in the cache.
     const data = await withLock(`webinfer:file:${file.sha256}`, transport.signal, async () => {
-      const cached = await cache?.read(file.sha256, file.bytes);
-      if (cached) {
-        onProgress?.({ stage: 'reading-cache', loaded: done + file.bytes, total });
-        return cached;
-      }
+      const stored = await cache?.read(file.sha256, file.bytes);
+      if (stored) return stored;
       const onBytes = (loaded: number) => onProgress?.({ stage: 'downloading', loaded: done + loaded, total });
       const openBody = cache && (() => cache.body(file.sha256, file.bytes));
       const expected = { bytes: file.bytes, sha256: file.sha256 };
       return (await fetchVerified(file.url, expected, { onBytes, ...transport, ...(openBody ? { openBody } : {}) })).bytes;
     });
+    clock.lap('downloadMs'); // waiting for another tab's download counts too
     fetched.set(file.url, data);
     done += file.bytes;
   }
@@ -82,6 +95,7 @@ async function fromManifest(
     fileHashes: manifest.files.map((file) => file.sha256),
     bytes: total,
   });
+  clock.lap('manifestMs');
   return {
     id: manifest.id,
     version: manifest.version,
@@ -91,6 +105,7 @@ async function fromManifest(
       .filter((file) => file.role === 'external-data')
       .map((file) => ({ path: file.path, data: fetched.get(file.url) as Uint8Array })),
     bytes: total,
+    timings: clock.timings,
   };
 }
 
@@ -117,24 +132,33 @@ async function fromFile(
   { onProgress, cache, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
+  const clock = new PhaseClock();
   const onBytes = (loaded: number, total: number | null) => onProgress?.({ stage: 'downloading', loaded, total });
   const name = decodeURIComponent(new URL(source.url).pathname.split('/').pop() ?? '');
   const id = name.replace(/\.onnx$/i, '') || 'model';
   // Only a file with a known hash can be cached: a cached copy is only ever used when it verifies.
   if (!source.sha256) {
     const { bytes, sha256 } = await fetchBytes(source.url, { what: 'an ONNX model', onBytes, ...transport });
-    return { id, version: sha256.slice(0, 12), url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength };
+    clock.lap('downloadMs');
+    const version = sha256.slice(0, 12);
+    return { id, version, url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength, timings: clock.timings };
   }
   const sha256 = source.sha256;
   const bytes = await withLock(`webinfer:file:${sha256}`, transport.signal, async () => {
+    clock.lap('downloadMs');
     const cached = await cache?.read(sha256);
-    if (cached) return cached;
+    if (cached) {
+      clock.lap('cacheReadMs');
+      return cached;
+    }
     const openBody = cache && (() => cache.body(sha256));
     return (await fetchVerified(source.url, { sha256 }, { onBytes, ...transport, ...(openBody ? { openBody } : {}) })).bytes;
   });
+  clock.lap('downloadMs');
   const version = sha256.slice(0, 12);
   await cache?.remember(source.url, undefined, { id, version, fileHashes: [sha256], bytes: bytes.byteLength });
-  return { id, version, url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength };
+  clock.lap('manifestMs');
+  return { id, version, url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength, timings: clock.timings };
 }
 
 /** What every fetch of one load shares: the caller's signal and the retry policy. */

@@ -54,6 +54,7 @@ export function createHost(): WorkerApi {
         });
         controller.signal.throwIfAborted();
         void onProgress?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
+        const sessionStarted = performance.now();
         const chosen = await createSession(artifacts.model, {
           backends: request.backends,
           loadOrt,
@@ -73,6 +74,7 @@ export function createHost(): WorkerApi {
           outputs: describeValues(chosen.session.outputMetadata),
           cache: cache.status(),
           loadMs: performance.now() - started,
+          loadTimings: { ...artifacts.timings, sessionMs: performance.now() - sessionStarted },
           ...(chosen.fallbackReason ? { fallbackReason: chosen.fallbackReason } : {}),
           ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
         };

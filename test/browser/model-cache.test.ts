@@ -70,8 +70,9 @@ describe('the model cache', () => {
     await rt.load(manifestUrl(id));
     const db = await openDB('webinfer');
     const [chunk] = await db.getAll('chunks');
-    chunk.data[10] ^= 0xff;
-    await db.put('chunks', chunk);
+    const bytes = new Uint8Array(await (chunk.data as Blob).arrayBuffer());
+    bytes[10] = (bytes[10] ?? 0) ^ 0xff;
+    await db.put('chunks', { ...chunk, data: new Blob([bytes]) });
     db.close();
     const model = await rt.load(manifestUrl(id));
     expect(model.info.cache).toEqual({ state: 'stored' });

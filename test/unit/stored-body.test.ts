@@ -144,14 +144,14 @@ describe('3: writes refused with InvalidStateError after a quota error (Firefox)
 
   test('the connection is reopened once and the write retried', async () => {
     const { storeOver, close, opens } = failingStore(1);
-    await storeOver.putChunk(record, 0, new Uint8Array(4));
+    await storeOver.putChunk(record, 0, new Blob([new Uint8Array(4)]));
     expect(close).toHaveBeenCalledTimes(1);
     expect(opens()).toBe(2);
   });
 
   test('then a clear storage-unavailable error, not a loop', async () => {
     const { storeOver, opens } = failingStore(5);
-    await expect(storeOver.putChunk(record, 0, new Uint8Array(4))).rejects.toMatchObject({
+    await expect(storeOver.putChunk(record, 0, new Blob([new Uint8Array(4)]))).rejects.toMatchObject({
       name: 'StorageError',
       code: 'storage-unavailable',
     });

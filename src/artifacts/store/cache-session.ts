@@ -29,8 +29,8 @@ export class CacheSession {
   readonly #chunkBytes: number;
   readonly #memoryFallback: boolean;
   #problem: string | undefined;
-  #hits = 0;
-  #misses = 0;
+  /** Per file: whether it was (last) found in the cache. */
+  readonly #found = new Map<string, boolean>();
 
   /** `store` undefined: caching is off, for `reason`. */
   constructor(store: ModelStore | undefined, options: CacheSessionOptions = {}, reason?: string) {
@@ -69,11 +69,13 @@ export class CacheSession {
     return (await this.#safe((store) => store.getManifest(url)))?.text;
   }
 
-  /** A cached, verified file, or undefined (then counted as a miss). */
+  /**
+   * A cached, verified file, or undefined (a miss, unless a later read finds it: stored
+   * meanwhile by another tab, it still counts as found).
+   */
   async read(sha256: string, bytes?: number): Promise<Uint8Array | undefined> {
     const data = await this.#safe((store) => store.readFile(sha256, bytes));
-    if (data) this.#hits++;
-    else this.#misses++;
+    this.#found.set(sha256, data !== undefined);
     return data;
   }
 
@@ -113,13 +115,13 @@ export class CacheSession {
 
   status(): CacheStatus {
     if (this.#problem !== undefined) return { state: 'not-cached', reason: this.#problem };
-    if (this.#hits + this.#misses === 0) {
+    if (this.#found.size === 0) {
       return {
         state: 'not-cached',
         reason: 'a bare URL has no hash to verify a cached copy by: load a manifest or { url, sha256 }',
       };
     }
-    return { state: this.#misses === 0 && this.#hits > 0 ? 'hit' : 'stored' };
+    return { state: [...this.#found.values()].every(Boolean) ? 'hit' : 'stored' };
   }
 
   async #safe<T>(operation: (store: ModelStore) => Promise<T>): Promise<T | undefined> {

@@ -1,7 +1,7 @@
-import { createSHA256 } from 'hash-wasm';
 import { StorageError } from '../../errors.js';
+import { sha256Hex } from '../sha256.js';
 import { openStore, type StoreDatabase } from './open-store.js';
-import type { FileRecord, ManifestRecord, ModelRecord } from './schema.js';
+import type { ChunkRecord, FileRecord, ManifestRecord, ModelRecord } from './schema.js';
 import { storageEstimate } from './storage-estimate.js';
 
 /** A cached model version, as `rt.cache.list()` reports it. */
@@ -14,8 +14,10 @@ export interface CachedModel {
   readonly lastUsedAt: number;
 }
 
-/** Chunk reads issued ahead of the one being hashed, so IndexedDB and hashing overlap. */
-const readAhead = 2;
+/** Bytes read at once when a download resumes from its stored chunks. */
+const readPartBytes = 64 * 1024 * 1024;
+
+const byteSize = (data: Blob | Uint8Array) => (data instanceof Blob ? data.size : data.byteLength);
 
 /**
  * The model cache in IndexedDB: files content-addressed by SHA-256 in bounded chunks, each chunk
@@ -54,34 +56,47 @@ export class ModelStore {
 
   /**
    * The verified bytes of a complete file, or undefined when absent, incomplete, of another size
-   * than `expectedBytes` (when given) or corrupt (then purged).
+   * than `expectedBytes` (when given) or corrupt (then purged). The file is read as one Blob of
+   * its chunks, straight into one buffer, then hashed (see `sha256Hex`).
    */
   async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array | undefined> {
     const file = await this.file(sha256);
     if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
-    const data = new Uint8Array(file.bytes);
-    const hasher = await createSHA256();
-    const read = await this.readChunks(file, file.chunks, (chunk, index) => {
-      hasher.update(chunk);
-      data.set(chunk, index * file.chunkBytes);
-    });
-    return read && hasher.digest('hex') === sha256 ? data : this.purge(sha256);
+    let data: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+    const read = await this.readChunks(file, file.chunks, (whole) => (data = whole), Number.POSITIVE_INFINITY);
+    return read && (await sha256Hex(data)) === sha256 ? data : this.purge(sha256);
   }
 
   /**
-   * Hands the first `count` chunks of `file` to `onChunk` in order, reading ahead while each is
-   * handled; false when one is missing, unreadable (RELIABILITY.md 9) or of the wrong size.
+   * Hands the bytes of the first `count` chunks of `file` to `onPart` in order, in parts of
+   * about `partBytes` (each read as one Blob of its chunks, the next already being read while
+   * one is handled); false when a chunk is missing, unreadable (RELIABILITY.md 9) or of the
+   * wrong size.
    */
-  async readChunks(file: FileRecord, count: number, onChunk: (data: Uint8Array, index: number) => void): Promise<boolean> {
+  async readChunks(
+    file: FileRecord,
+    count: number,
+    onPart: (data: Uint8Array<ArrayBuffer>, offset: number) => void,
+    partBytes = readPartBytes,
+  ): Promise<boolean> {
     const db = await this.#open();
-    const get = (index: number) => (index < count ? db.get('chunks', [file.sha256, index]).catch(() => undefined) : undefined);
-    const pending = Array.from({ length: Math.min(readAhead, count) }, (_, index) => get(index));
-    for (let index = 0; index < count; index++) {
-      const chunk = await pending.shift();
-      pending.push(get(index + readAhead));
-      const size = file.complete && index === file.chunks - 1 ? file.bytes - index * file.chunkBytes : file.chunkBytes;
-      if (chunk?.data.byteLength !== size) return false;
-      onChunk(chunk.data, index);
+    const sizeOf = (index: number) =>
+      file.complete && index === file.chunks - 1 ? file.bytes - index * file.chunkBytes : file.chunkBytes;
+    const range = IDBKeyRange.bound([file.sha256, 0], [file.sha256, count - 1]);
+    const chunks = count === 0 ? [] : await db.getAll('chunks', range).catch(() => undefined);
+    // Sizes are checked before a byte is read: a Blob knows its size.
+    const sizesOk = chunks?.length === count && chunks.every(({ index, data }, i) => index === i && byteSize(data) === sizeOf(i));
+    if (!chunks || !sizesOk) return false;
+    const perPart = Math.max(1, Math.min(count, Math.round(partBytes / file.chunkBytes)));
+    const parts = Array.from({ length: Math.ceil(count / perPart) }, (_, p) => chunks.slice(p * perPart, (p + 1) * perPart));
+    const read = (part: ChunkRecord[] | undefined) =>
+      part && new Blob(part.map((chunk) => chunk.data as BlobPart)).arrayBuffer().then((buffer) => new Uint8Array(buffer));
+    let next = read(parts[0])?.catch(() => undefined);
+    for (let p = 0; p < parts.length; p++) {
+      const data = await next;
+      next = read(parts[p + 1])?.catch(() => undefined);
+      if (!data) return false;
+      onPart(data, p * perPart * file.chunkBytes);
     }
     return true;
   }
@@ -93,7 +108,7 @@ export class ModelStore {
    * error Firefox fails later transactions with `InvalidStateError` (RELIABILITY.md 3): the
    * connection is reopened and the write tried once more, then `storage-unavailable`.
    */
-  async putChunk(record: FileRecord, index: number, data: Uint8Array | undefined): Promise<void> {
+  async putChunk(record: FileRecord, index: number, data: Blob | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const db = await this.#open();
       try {

@@ -52,9 +52,20 @@ export interface ManifestRecord {
   readonly fetchedAt: number;
 }
 
+/**
+ * One chunk of a file. Its bytes are a Blob: Chromium keeps a Blob in a file of its own and reads
+ * it back at file speed, where a large typed array is wrapped, copied and unwrapped on every
+ * read and write (`npm run bench` measures both). Chunks from before are typed arrays.
+ */
+export interface ChunkRecord {
+  readonly sha256: string;
+  readonly index: number;
+  readonly data: Blob | Uint8Array;
+}
+
 export interface StoreSchema extends DBSchema {
   files: { key: string; value: FileRecord };
-  chunks: { key: [string, number]; value: { readonly sha256: string; readonly index: number; readonly data: Uint8Array } };
+  chunks: { key: [string, number]; value: ChunkRecord };
   models: { key: [string, string]; value: ModelRecord; indexes: { byFile: string } };
   manifests: { key: string; value: ManifestRecord };
 }

@@ -32,7 +32,7 @@ export class StoredBody implements DownloadBody {
   readonly #options: StoredBodyOptions;
   #chunkBytes: number;
   #hasher: IHasher;
-  #buffer: Uint8Array;
+  #buffer: Uint8Array<ArrayBuffer>;
   #length = 0;
   /** Chunks handed to writes so far. */
   #queued = 0;
@@ -137,8 +137,8 @@ export class StoredBody implements DownloadBody {
     const index = this.#queued;
     const start = index * this.#chunkBytes;
     const end = last ? this.#length : start + this.#chunkBytes;
-    // A copy: a view would structured-clone its whole underlying buffer into IndexedDB.
-    const data = end > start ? this.#buffer.slice(start, end) : undefined;
+    // A Blob copies just these bytes (a view would structured-clone its whole buffer).
+    const data = end > start ? new Blob([this.#buffer.subarray(start, end)]) : undefined;
     const chunks = data ? index + 1 : index;
     const record: FileRecord = last
       ? { sha256: this.#options.sha256, bytes: end, chunkBytes: this.#chunkBytes, chunks, complete: true, updatedAt: Date.now() }
@@ -160,7 +160,7 @@ export class StoredBody implements DownloadBody {
     return write;
   }
 
-  async #write(record: FileRecord, index: number, data: Uint8Array | undefined): Promise<void> {
+  async #write(record: FileRecord, index: number, data: Blob | undefined): Promise<void> {
     if (this.#failure) return;
     for (;;) {
       try {
