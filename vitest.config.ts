@@ -1,5 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { setOffline } from './test/support/node/browser-commands.js';
 import { baseChromiumArgs, chromiumPath, isolationHeaders, webgpuArg } from './test/support/node/chromium.js';
 
 /** A Vitest browser-mode project in Debian's Chromium, pages served cross-origin isolated. */
@@ -21,6 +22,7 @@ function browserProject(name: string, include: string[], args: string[]): TestPr
         headless: true,
         provider: playwright({ launchOptions: { executablePath: chromiumPath, args } }),
         instances: [{ browser: 'chromium' }],
+        commands: { setOffline },
       },
     },
   };

@@ -29,8 +29,10 @@ export interface LoadReply {
 
 /** What the model cache holds, and what the browser lets this origin store. */
 export interface CacheUsage {
-  /** Bytes in webinfer's cache: complete files and downloads that will resume. */
+  /** Bytes in webinfer's cache: complete files, downloads that will resume, onnxruntime-web's files. */
   readonly bytes: number;
+  /** The part of `bytes` that is onnxruntime-web's own `.wasm`, kept for offline loads. */
+  readonly runtimeBytes: number;
   /** `navigator.storage.estimate()` for the whole origin, when the browser has it. */
   readonly origin?: { readonly usage: number; readonly quota: number };
   /** Whether the browser made this origin's storage persistent (see `cache.persist`), when known. */

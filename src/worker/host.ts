@@ -7,6 +7,7 @@ import { AbortError, StateError } from '../errors.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
+import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
 import { describeValues } from '../session/tensors.js';
 import type { ModelInfo } from '../types.js';
@@ -22,6 +23,7 @@ export function createHost(): WorkerApi {
   const loadOrt = createOrtLoader();
   let store: ModelStore | undefined;
   const cacheStore = () => (store ??= new ModelStore());
+  let binariesCached = false;
   let nextHandle = 1;
 
   const modelFor = (handle: number): LoadedModel => {
@@ -41,6 +43,10 @@ export function createHost(): WorkerApi {
       // Versions loaded in this worker are in use: never evicted to make room.
       const inUse = (m: { id: string; version: string }) =>
         [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
+      if (request.cache && !binariesCached) {
+        binariesCached = true;
+        cacheOrtBinaries(cacheStore);
+      }
       const cache = request.cache
         ? new CacheSession(cacheStore(), { inUse, ...request.cache })
         : new CacheSession(undefined, {}, 'caching is off: createRuntime({ cache: false })');
@@ -114,8 +120,12 @@ export function createHost(): WorkerApi {
     cacheDelete: (id, version) => cacheStore().delete(id, version),
     cacheClear: () => cacheStore().clear(),
     async cacheUsage() {
-      const [bytes, origin] = await Promise.all([cacheStore().usage(), storageEstimate()]);
-      return { bytes, ...(origin ? { origin } : {}) };
+      const [bytes, runtimeBytes, origin] = await Promise.all([
+        cacheStore().usage(),
+        cacheStore().runtimeUsage(),
+        storageEstimate(),
+      ]);
+      return { bytes, runtimeBytes, ...(origin ? { origin } : {}) };
     },
   };
 }

@@ -8,4 +8,11 @@ declare module 'vitest' {
   }
 }
 
+declare module 'vitest/browser' {
+  /** test/support/node/browser-commands.ts */
+  interface BrowserCommands {
+    setOffline(offline: boolean): Promise<void>;
+  }
+}
+
 export {};

@@ -1,7 +1,7 @@
 import { StorageError } from '../../errors.js';
 import { sha256Hex } from '../sha256.js';
 import { openStore, type StoreDatabase } from './open-store.js';
-import type { ChunkRecord, FileRecord, ManifestRecord, ModelRecord } from './schema.js';
+import type { ChunkRecord, FileRecord, ManifestRecord, ModelRecord, RuntimeFileRecord } from './schema.js';
 import { storageEstimate } from './storage-estimate.js';
 
 /** A cached model version, as `rt.cache.list()` reports it. */
@@ -59,7 +59,7 @@ export class ModelStore {
    * than `expectedBytes` (when given) or corrupt (then purged). The file is read as one Blob of
    * its chunks, straight into one buffer, then hashed (see `sha256Hex`).
    */
-  async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array | undefined> {
+  async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const file = await this.file(sha256);
     if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
     let data: Uint8Array<ArrayBuffer> = new Uint8Array(0);
@@ -166,6 +166,35 @@ export class ModelStore {
     await (await this.#open()).put('manifests', { url, text, fetchedAt: Date.now() });
   }
 
+  /** Bytes of onnxruntime-web's files (their records' sizes). */
+  async runtimeUsage(): Promise<number> {
+    return (await (await this.#open()).getAll('runtime')).reduce((sum, file) => sum + file.bytes, 0);
+  }
+
+  async getRuntimeFile(url: string): Promise<RuntimeFileRecord | undefined> {
+    return (await this.#open()).get('runtime', url);
+  }
+
+  /**
+   * Records a runtime file stored under `record.sha256`; files of older builds with the same
+   * name (a bundler's hash changed) are forgotten and their bytes purged.
+   */
+  async putRuntimeFile(record: RuntimeFileRecord): Promise<void> {
+    const db = await this.#open();
+    // A bundler's content hash ("name-B3kX9_zQ.wasm") left out: the same file of another build.
+    const name = (url: string) =>
+      new URL(url).pathname
+        .split('/')
+        .pop()
+        ?.replace(/-[\w-]{8}(?=\.wasm$)/, '');
+    for (const old of await db.getAll('runtime')) {
+      if (old.url === record.url || name(old.url) !== name(record.url)) continue;
+      await db.delete('runtime', old.url);
+      if (old.sha256 !== record.sha256) await this.purge(old.sha256);
+    }
+    await db.put('runtime', record);
+  }
+
   async list(): Promise<CachedModel[]> {
     const models = await (await this.#open()).getAll('models');
     return models.map(({ id, version, manifestUrl, bytes, storedAt, lastUsedAt }) => ({
@@ -193,7 +222,7 @@ export class ModelStore {
 
   /** Deletes everything: versions, files, downloads that would have resumed, manifests. */
   async clear(): Promise<void> {
-    const tx = (await this.#open()).transaction(['models', 'files', 'chunks', 'manifests'], 'readwrite');
+    const tx = (await this.#open()).transaction(['models', 'files', 'chunks', 'manifests', 'runtime'], 'readwrite');
     await Promise.all([...tx.objectStoreNames].map((name) => tx.objectStore(name).clear()).concat(tx.done));
   }
 

@@ -32,11 +32,16 @@ export async function openStore({ timeoutMs = openTimeoutMs, onClose }: { timeou
   let opening: Promise<StoreDatabase>;
   try {
     opening = openDB<StoreSchema>(databaseName, databaseVersion, {
-      upgrade(db) {
-        db.createObjectStore('files', { keyPath: 'sha256' });
-        db.createObjectStore('chunks', { keyPath: ['sha256', 'index'] });
-        db.createObjectStore('models', { keyPath: ['id', 'version'] }).createIndex('byFile', 'fileHashes', { multiEntry: true });
-        db.createObjectStore('manifests', { keyPath: 'url' });
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          db.createObjectStore('files', { keyPath: 'sha256' });
+          db.createObjectStore('chunks', { keyPath: ['sha256', 'index'] });
+          db.createObjectStore('models', { keyPath: ['id', 'version'] }).createIndex('byFile', 'fileHashes', {
+            multiEntry: true,
+          });
+          db.createObjectStore('manifests', { keyPath: 'url' });
+        }
+        if (oldVersion < 2) db.createObjectStore('runtime', { keyPath: 'url' });
       },
       blocked: () => blocked?.(),
       // A newer webinfer in another tab wants to upgrade: let it, and reopen lazily when needed.

@@ -1,8 +1,11 @@
 import type { DBSchema } from 'idb';
 
-/** The IndexedDB database of the model cache, and its schema version. */
+/**
+ * The IndexedDB database of the model cache, and its schema version: 1 files, chunks, models
+ * and manifests; 2 adds `runtime` (onnxruntime-web's own files).
+ */
 export const databaseName = 'webinfer';
-export const databaseVersion = 1;
+export const databaseVersion = 2;
 
 /**
  * Bytes per stored chunk, by default. Chromium refuses IndexedDB values over ~133 MB (its
@@ -63,9 +66,18 @@ export interface ChunkRecord {
   readonly data: Blob | Uint8Array;
 }
 
+/** A file of onnxruntime-web itself (its `.wasm`), by the URL it was fetched from; bytes in `files`. */
+export interface RuntimeFileRecord {
+  readonly url: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly storedAt: number;
+}
+
 export interface StoreSchema extends DBSchema {
   files: { key: string; value: FileRecord };
   chunks: { key: [string, number]; value: ChunkRecord };
   models: { key: [string, string]; value: ModelRecord; indexes: { byFile: string } };
   manifests: { key: string; value: ManifestRecord };
+  runtime: { key: string; value: RuntimeFileRecord };
 }

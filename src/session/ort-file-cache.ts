@@ -1,0 +1,66 @@
+import { sha256Hex } from '../artifacts/sha256.js';
+import type { ModelStore } from '../artifacts/store/model-store.js';
+import { defaultChunkBytes } from '../artifacts/store/schema.js';
+import { StoredBody } from '../artifacts/store/stored-body.js';
+
+/** onnxruntime-web's binaries, whatever build and content hash the app's bundler gave them. */
+const ortBinary = /\/ort-wasm[\w.-]*\.wasm$/;
+
+/**
+ * Keeps onnxruntime-web's `.wasm` in the model cache, so that a model loads with the network
+ * off after one visit. onnxruntime-web fetches its binary itself, from a URL its bundled code
+ * computes (`new URL(..., import.meta.url)`, rewritten by the app's bundler), so this worker's
+ * `fetch` is wrapped for that one kind of URL: the network answers first (the browser's HTTP
+ * cache and code cache keep working, and the bytes are stored once per URL); when it fails or
+ * answers an error, the stored bytes answer, verified by their SHA-256. Installed once per worker.
+ */
+export function cacheOrtBinaries(store: () => ModelStore): void {
+  const network = globalThis.fetch.bind(globalThis);
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input, globalThis.location?.href).href;
+    if (!ortBinary.test(new URL(url).pathname)) return network(input, init);
+    let response: Response | undefined;
+    try {
+      response = await network(input, init);
+      if (response.ok) {
+        void remember(store(), url, response.clone()).catch(() => undefined);
+        return response;
+      }
+    } catch (error) {
+      const cached = await recall(store(), url);
+      if (!cached) throw error;
+      return cached;
+    }
+    return (await recall(store(), url)) ?? response;
+  };
+}
+
+async function remember(store: ModelStore, url: string, response: Response): Promise<void> {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const sha256 = await sha256Hex(bytes);
+  if ((await store.getRuntimeFile(url))?.sha256 === sha256 && (await store.hasFile(sha256))) return;
+  const body = await StoredBody.open({
+    store,
+    sha256,
+    expectedBytes: bytes.byteLength,
+    chunkBytes: defaultChunkBytes,
+    makeRoom: async () => false,
+    onFailure: async (error) => {
+      throw error;
+    },
+  });
+  try {
+    await body.add(bytes);
+    await body.finish();
+    await body.commit();
+  } finally {
+    await body.close();
+  }
+  await store.putRuntimeFile({ url, sha256, bytes: bytes.byteLength, storedAt: Date.now() });
+}
+
+async function recall(store: ModelStore, url: string): Promise<Response | undefined> {
+  const record = await store.getRuntimeFile(url).catch(() => undefined);
+  const bytes = record && (await store.readFile(record.sha256, record.bytes).catch(() => undefined));
+  return bytes && new Response(bytes, { headers: { 'Content-Type': 'application/wasm' } });
+}
