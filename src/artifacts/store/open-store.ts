@@ -1,4 +1,4 @@
-import { type IDBPDatabase, openDB } from 'idb';
+import { type IDBPDatabase, openDB, type StoreNames } from 'idb';
 import { StorageError } from '../../errors.js';
 import { databaseName, databaseVersion, type StoreSchema } from './schema.js';
 
@@ -32,16 +32,19 @@ export async function openStore({ timeoutMs = openTimeoutMs, onClose }: { timeou
   let opening: Promise<StoreDatabase>;
   try {
     opening = openDB<StoreSchema>(databaseName, databaseVersion, {
-      upgrade(db, oldVersion) {
-        if (oldVersion < 1) {
-          db.createObjectStore('files', { keyPath: 'sha256' });
-          db.createObjectStore('chunks', { keyPath: ['sha256', 'index'] });
+      // Every store that is missing is created, whatever version the database had: an upgrade
+      // from any earlier schema (or a partial one) ends with the whole current schema.
+      upgrade(db) {
+        const missing = (name: StoreName) => !db.objectStoreNames.contains(name);
+        if (missing('files')) db.createObjectStore('files', { keyPath: 'sha256' });
+        if (missing('chunks')) db.createObjectStore('chunks', { keyPath: ['sha256', 'index'] });
+        if (missing('models')) {
           db.createObjectStore('models', { keyPath: ['id', 'version'] }).createIndex('byFile', 'fileHashes', {
             multiEntry: true,
           });
-          db.createObjectStore('manifests', { keyPath: 'url' });
         }
-        if (oldVersion < 2) db.createObjectStore('runtime', { keyPath: 'url' });
+        if (missing('manifests')) db.createObjectStore('manifests', { keyPath: 'url' });
+        if (missing('runtime')) db.createObjectStore('runtime', { keyPath: 'url' });
       },
       blocked: () => blocked?.(),
       // A newer webinfer in another tab wants to upgrade: let it, and reopen lazily when needed.
@@ -69,3 +72,4 @@ export async function openStore({ timeoutMs = openTimeoutMs, onClose }: { timeou
 }
 
 export type StoreDatabase = IDBPDatabase<StoreSchema>;
+type StoreName = StoreNames<StoreSchema>;
