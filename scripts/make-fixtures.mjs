@@ -21,6 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import onnxProto from 'onnx-proto'; // CJS module: its default export is { onnx }
+import { mulberry32 } from './lib/random.mjs';
 
 const { onnx } = onnxProto;
 const { FLOAT, INT64, BOOL } = onnx.TensorProto.DataType;
@@ -29,18 +30,6 @@ const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fix
 const HEAVY_SIZE = 256;
 const HEAVY_LAYERS = 400;
 const HEAVY_DISTINCT_WEIGHTS = 4;
-
-/** mulberry32: tiny deterministic 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` floats uniform in [-scale, scale], rounded to float32 so JS references match exactly. */
 function randomFloats(rand, count, scale = 1) {

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { mulberry32 } from './random.mjs';
 
 const { onnx } = onnxProto;
 const { FLOAT } = onnx.TensorProto.DataType;
@@ -23,22 +24,6 @@ export const largeModel = {
 
 const layerBytes = largeModel.features * largeModel.features * 4;
 const layersPerFile = Math.ceil(largeModel.layers / largeModel.weightFiles.length);
-
-/**
- * mulberry32, as in make-fixtures.mjs: floats in [0, 1).
- *
- * @param {number} seed
- */
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Layer `layer`'s weights: uniform in ±sqrt(3 / features), so activations stay O(1).
