@@ -4,6 +4,7 @@ import { CacheSession } from '../artifacts/store/cache-session.js';
 import { ModelStore } from '../artifacts/store/model-store.js';
 import { storageEstimate } from '../artifacts/store/storage-estimate.js';
 import { AbortError, StateError } from '../errors.js';
+import { throttleProgress } from '../lib/throttle-progress.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
@@ -56,7 +57,7 @@ export function createHost(): WorkerApi {
           manifestKeys: request.manifestKeys,
           cache,
           ...(request.retry ? { retry: request.retry } : {}),
-          ...(onProgress ? { onProgress: (p) => void onProgress(p) } : {}),
+          ...(onProgress ? { onProgress: throttleProgress((p) => void onProgress(p)) } : {}),
         });
         controller.signal.throwIfAborted();
         void onProgress?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
