@@ -72,7 +72,10 @@ describe('quota', () => {
     const cache = new CacheSession(store);
     await store8(cache);
     expect(putChunk).toHaveBeenCalledTimes(2);
-    expect(putChunk).toHaveBeenLastCalledWith(expect.objectContaining({ complete: true, bytes: 8 }), 0, expect.any(Blob));
+    expect(putChunk).toHaveBeenLastCalledWith(expect.objectContaining({ complete: true, bytes: 8 }), 0, {
+      data: expect.any(Blob),
+      xxh64: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(cache.status()).toEqual({ state: 'stored' });
   });
 

@@ -118,6 +118,42 @@ describe('a stored body', () => {
   });
 });
 
+describe('9: reads check each chunk', () => {
+  async function storeFile() {
+    const body = await open();
+    await feed(body, file);
+    await body.finish();
+    await body.commit();
+    await body.close();
+  }
+
+  test('a chunk altered in place, same size, fails its XXH64: the file is purged', async () => {
+    await storeFile();
+    const db = await openRaw();
+    const chunk = await db.get('chunks', [sha256, 1]);
+    const bytes = new Uint8Array(await (chunk?.data as Blob).arrayBuffer());
+    bytes[5] = (bytes[5] ?? 0) ^ 1;
+    await db.put('chunks', { ...(chunk as NonNullable<typeof chunk>), data: new Blob([bytes]) });
+    expect(await store.readFile(sha256)).toBeUndefined();
+    expect(await store.file(sha256)).toBeUndefined();
+  });
+
+  test('chunks stored without a checksum (an older webinfer) are checked by the SHA-256 of the file', async () => {
+    await storeFile();
+    const db = await openRaw();
+    for (const chunk of await db.getAll('chunks')) {
+      const { xxh64: _, ...legacy } = chunk;
+      await db.put('chunks', legacy);
+    }
+    expect(await store.readFile(sha256)).toEqual(file);
+    const last = await db.get('chunks', [sha256, 3]);
+    const bytes = new Uint8Array(await (last?.data as Blob).arrayBuffer());
+    bytes[0] = (bytes[0] ?? 0) ^ 1;
+    await db.put('chunks', { ...(last as NonNullable<typeof last>), data: new Blob([bytes]) });
+    expect(await store.readFile(sha256)).toBeUndefined();
+  });
+});
+
 describe('3: writes refused with InvalidStateError after a quota error (Firefox)', () => {
   const invalidState = () => Object.assign(new Error('The database connection is closing.'), { name: 'InvalidStateError' });
   const record = { sha256: 'a'.repeat(64), bytes: 4, chunkBytes, chunks: 1, complete: true } as const;
@@ -144,14 +180,14 @@ describe('3: writes refused with InvalidStateError after a quota error (Firefox)
 
   test('the connection is reopened once and the write retried', async () => {
     const { storeOver, close, opens } = failingStore(1);
-    await storeOver.putChunk(record, 0, new Blob([new Uint8Array(4)]));
+    await storeOver.putChunk(record, 0, { data: new Blob([new Uint8Array(4)]), xxh64: '0' });
     expect(close).toHaveBeenCalledTimes(1);
     expect(opens()).toBe(2);
   });
 
   test('then a clear storage-unavailable error, not a loop', async () => {
     const { storeOver, opens } = failingStore(5);
-    await expect(storeOver.putChunk(record, 0, new Blob([new Uint8Array(4)]))).rejects.toMatchObject({
+    await expect(storeOver.putChunk(record, 0, { data: new Blob([new Uint8Array(4)]), xxh64: '0' })).rejects.toMatchObject({
       name: 'StorageError',
       code: 'storage-unavailable',
     });

@@ -1,3 +1,4 @@
+import { createXXHash64 } from 'hash-wasm';
 import { StorageError } from '../../errors.js';
 import { sha256Hex } from '../sha256.js';
 import { openStore, type StoreDatabase } from './open-store.js';
@@ -57,28 +58,31 @@ export class ModelStore {
   /**
    * The verified bytes of a complete file, or undefined when absent, incomplete, of another size
    * than `expectedBytes` (when given) or corrupt (then purged). The file is read as one Blob of
-   * its chunks, straight into one buffer, then hashed (see `sha256Hex`).
+   * its chunks, straight into one buffer; each chunk is checked against its XXH64, or, for
+   * chunks stored without one, the whole file against its SHA-256.
    */
   async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const file = await this.file(sha256);
     if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
     let data: Uint8Array<ArrayBuffer> = new Uint8Array(0);
     const read = await this.readChunks(file, file.chunks, (whole) => (data = whole), Number.POSITIVE_INFINITY);
-    return read && (await sha256Hex(data)) === sha256 ? data : this.purge(sha256);
+    const verified = read === 'checksums' || (read === 'sizes' && (await sha256Hex(data)) === sha256);
+    return verified ? data : this.purge(sha256);
   }
 
   /**
    * Hands the bytes of the first `count` chunks of `file` to `onPart` in order, in parts of
    * about `partBytes` (each read as one Blob of its chunks, the next already being read while
-   * one is handled); false when a chunk is missing, unreadable (RELIABILITY.md 9) or of the
-   * wrong size.
+   * one is handled). Resolves to what was checked — `checksums` when every chunk had its XXH64
+   * and matched it, `sizes` when some had none — or undefined when a chunk is missing,
+   * unreadable, of the wrong size or altered (RELIABILITY.md 9).
    */
   async readChunks(
     file: FileRecord,
     count: number,
     onPart: (data: Uint8Array<ArrayBuffer>, offset: number) => void,
     partBytes = readPartBytes,
-  ): Promise<boolean> {
+  ): Promise<'checksums' | 'sizes' | undefined> {
     const db = await this.#open();
     const sizeOf = (index: number) =>
       file.complete && index === file.chunks - 1 ? file.bytes - index * file.chunkBytes : file.chunkBytes;
@@ -86,7 +90,8 @@ export class ModelStore {
     const chunks = count === 0 ? [] : await db.getAll('chunks', range).catch(() => undefined);
     // Sizes are checked before a byte is read: a Blob knows its size.
     const sizesOk = chunks?.length === count && chunks.every(({ index, data }, i) => index === i && byteSize(data) === sizeOf(i));
-    if (!chunks || !sizesOk) return false;
+    if (!chunks || !sizesOk) return undefined;
+    const checksum = await createXXHash64();
     const perPart = Math.max(1, Math.min(count, Math.round(partBytes / file.chunkBytes)));
     const parts = Array.from({ length: Math.ceil(count / perPart) }, (_, p) => chunks.slice(p * perPart, (p + 1) * perPart));
     const read = (part: ChunkRecord[] | undefined) =>
@@ -95,26 +100,34 @@ export class ModelStore {
     for (let p = 0; p < parts.length; p++) {
       const data = await next;
       next = read(parts[p + 1])?.catch(() => undefined);
-      if (!data) return false;
+      const altered = (parts[p] ?? []).some(
+        (chunk, i) =>
+          chunk.xxh64 !== undefined &&
+          checksum
+            .init()
+            .update(data?.subarray(i * file.chunkBytes, (i + 1) * file.chunkBytes) ?? new Uint8Array(0))
+            .digest('hex') !== chunk.xxh64,
+      );
+      if (!data || altered) return undefined;
       onPart(data, p * perPart * file.chunkBytes);
     }
-    return true;
+    return chunks.every((chunk) => chunk.xxh64 !== undefined) ? 'checksums' : 'sizes';
   }
 
   /**
-   * Writes chunk `index` (none when `data` is undefined) and the file's record in one short
+   * Writes chunk `index` (none when `chunk` is undefined) and the file's record in one short
    * transaction. A write refused for quota, on `put` or only when the transaction completes
    * (RELIABILITY.md 2), fails with `quota-exceeded` carrying the storage figures. After a quota
    * error Firefox fails later transactions with `InvalidStateError` (RELIABILITY.md 3): the
    * connection is reopened and the write tried once more, then `storage-unavailable`.
    */
-  async putChunk(record: FileRecord, index: number, data: Blob | undefined): Promise<void> {
+  async putChunk(record: FileRecord, index: number, chunk: { data: Blob; xxh64: string } | undefined): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const db = await this.#open();
       try {
         const tx = db.transaction(['chunks', 'files'], 'readwrite');
         await Promise.all([
-          data && tx.objectStore('chunks').put({ sha256: record.sha256, index, data }),
+          chunk && tx.objectStore('chunks').put({ sha256: record.sha256, index, ...chunk }),
           tx.objectStore('files').put(record),
           tx.done,
         ]);

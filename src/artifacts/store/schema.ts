@@ -64,6 +64,12 @@ export interface ChunkRecord {
   readonly sha256: string;
   readonly index: number;
   readonly data: Blob | Uint8Array;
+  /**
+   * XXH64 (hex) of `data`, taken when the chunk was written from bytes that then verified
+   * against the file's SHA-256: reads check each chunk at memory speed instead of hashing the
+   * whole file with SHA-256 again. Absent on chunks from before; their files are SHA-256 checked.
+   */
+  readonly xxh64?: string;
 }
 
 /** A file of onnxruntime-web itself (its `.wasm`), by the URL it was fetched from; bytes in `files`. */

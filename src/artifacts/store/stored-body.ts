@@ -1,4 +1,4 @@
-import { createSHA256, type IHasher } from 'hash-wasm';
+import { createSHA256, createXXHash64, type IHasher } from 'hash-wasm';
 import type { DownloadBody, HashedBytes } from '../download-body.js';
 import type { ModelStore } from './model-store.js';
 import type { FileRecord } from './schema.js';
@@ -32,6 +32,8 @@ export class StoredBody implements DownloadBody {
   readonly #options: StoredBodyOptions;
   #chunkBytes: number;
   #hasher: IHasher;
+  /** XXH64 of each chunk written, for reads to check (see `ChunkRecord`). */
+  readonly #checksum: IHasher;
   #buffer: Uint8Array<ArrayBuffer>;
   #length = 0;
   /** Chunks handed to writes so far. */
@@ -43,15 +45,16 @@ export class StoredBody implements DownloadBody {
   /** Bytes found stored when the body opened. */
   #resumed = 0;
 
-  private constructor(options: StoredBodyOptions, hasher: IHasher) {
+  private constructor(options: StoredBodyOptions, hasher: IHasher, checksum: IHasher) {
     this.#options = options;
+    this.#checksum = checksum;
     this.#chunkBytes = options.chunkBytes;
     this.#hasher = hasher;
     this.#buffer = new Uint8Array(options.expectedBytes ?? options.chunkBytes);
   }
 
   static async open(options: StoredBodyOptions): Promise<StoredBody> {
-    const body = new StoredBody(options, await createSHA256());
+    const body = new StoredBody(options, await createSHA256(), await createXXHash64());
     await body.#resume();
     return body;
   }
@@ -137,9 +140,10 @@ export class StoredBody implements DownloadBody {
     const index = this.#queued;
     const start = index * this.#chunkBytes;
     const end = last ? this.#length : start + this.#chunkBytes;
+    const bytes = this.#buffer.subarray(start, end);
     // A Blob copies just these bytes (a view would structured-clone its whole buffer).
-    const data = end > start ? new Blob([this.#buffer.subarray(start, end)]) : undefined;
-    const chunks = data ? index + 1 : index;
+    const chunk = end > start ? { data: new Blob([bytes]), xxh64: this.#checksum.init().update(bytes).digest('hex') } : undefined;
+    const chunks = chunk ? index + 1 : index;
     const record: FileRecord = last
       ? { sha256: this.#options.sha256, bytes: end, chunkBytes: this.#chunkBytes, chunks, complete: true, updatedAt: Date.now() }
       : {
@@ -153,18 +157,18 @@ export class StoredBody implements DownloadBody {
           ...(this.#options.expectedBytes === undefined ? {} : { expectedBytes: this.#options.expectedBytes }),
         };
     this.#queued = chunks;
-    const write = this.#chain.then(() => this.#write(record, index, data));
+    const write = this.#chain.then(() => this.#write(record, index, chunk));
     this.#chain = write;
     this.#inFlight.push(write);
     void write.then(() => this.#inFlight.splice(this.#inFlight.indexOf(write), 1));
     return write;
   }
 
-  async #write(record: FileRecord, index: number, data: Blob | undefined): Promise<void> {
+  async #write(record: FileRecord, index: number, chunk: { data: Blob; xxh64: string } | undefined): Promise<void> {
     if (this.#failure) return;
     for (;;) {
       try {
-        return await this.#options.store.putChunk(record, index, data);
+        return await this.#options.store.putChunk(record, index, chunk);
       } catch (error) {
         if (this.#retried || !(await this.#options.makeRoom(error).catch(() => false))) {
           this.#failure = { error };
