@@ -142,11 +142,22 @@ export interface CacheStatus {
 /** Stages reported while a model loads. */
 export type LoadStage = 'downloading' | 'reading-cache' | 'creating-session' | 'ready';
 
-/** A progress report from `rt.load`. `total` is null when the size is not known in advance. */
-export interface LoadProgress {
+/** Where a load is, as the code doing it knows: bytes handled so far, of `total`. */
+export interface StageProgress {
   readonly stage: LoadStage;
   readonly loaded: number;
+  /** From the manifest's sizes (Content-Length lies under compression); null when unknown. */
   readonly total: number | null;
+}
+
+/** A progress report from `rt.load`. */
+export interface LoadProgress extends StageProgress {
+  /** Network bytes per second over the last few seconds of `downloading`; null before it is known. */
+  readonly bytesPerSecond: number | null;
+  /** Milliseconds left to download at that rate; null when the rate or the total is unknown. */
+  readonly etaMs: number | null;
+  /** Whether these bytes came from webinfer's cache rather than the network. */
+  readonly fromCache: boolean;
 }
 
 /** Milliseconds spent in each phase of one `run`, measured in the worker. */

@@ -1,6 +1,6 @@
 import { FetchError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
-import type { LoadProgress, LoadTimings } from '../types.js';
+import type { LoadTimings, StageProgress } from '../types.js';
 import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
 import { fetchVerified } from './fetch-verified.js';
 import { verifyManifestSignature } from './manifest-signature.js';
@@ -34,7 +34,7 @@ export interface FetchArtifactsOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Ed25519 public keys (raw, base64url): when any is given, manifests must be signed by one. */
   readonly manifestKeys?: readonly string[];
-  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly onProgress?: (progress: StageProgress) => void;
   /** Where verified files are read from and stored; absent: no caching. */
   readonly cache?: CacheSession;
 }

@@ -1,12 +1,12 @@
-import type { LoadProgress } from '../types.js';
+import type { StageProgress } from '../types.js';
 
 /**
  * Passes progress reports on at most once per `intervalMs`, except the first of each stage and
  * the one that completes it: a download calls back for every network read (thousands for a large
  * model), and each report crossing to the page costs the worker a message.
  */
-export function throttleProgress(report: (progress: LoadProgress) => void, intervalMs = 50): (progress: LoadProgress) => void {
-  let last: { stage: LoadProgress['stage']; at: number } | undefined;
+export function throttleProgress<P extends StageProgress>(report: (progress: P) => void, intervalMs = 50): (progress: P) => void {
+  let last: { stage: P['stage']; at: number } | undefined;
   return (progress) => {
     const now = performance.now();
     const completes = progress.total !== null && progress.loaded >= progress.total;

@@ -4,6 +4,7 @@ import { CacheSession } from '../artifacts/store/cache-session.js';
 import { ModelStore } from '../artifacts/store/model-store.js';
 import { storageEstimate } from '../artifacts/store/storage-estimate.js';
 import { AbortError, StateError } from '../errors.js';
+import { meterProgress } from '../lib/meter-progress.js';
 import { throttleProgress } from '../lib/throttle-progress.js';
 import { withTransfer } from '../lib/wire.js';
 import { createSession } from '../session/create-session.js';
@@ -41,6 +42,7 @@ export function createHost(): WorkerApi {
       const controller = new AbortController();
       loads.set(request.callId, controller);
       const started = performance.now();
+      const report = onProgress && meterProgress(throttleProgress((p) => void onProgress(p)));
       // Versions loaded in this worker are in use: never evicted to make room.
       const inUse = (m: { id: string; version: string }) =>
         [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
@@ -57,10 +59,10 @@ export function createHost(): WorkerApi {
           manifestKeys: request.manifestKeys,
           cache,
           ...(request.retry ? { retry: request.retry } : {}),
-          ...(onProgress ? { onProgress: throttleProgress((p) => void onProgress(p)) } : {}),
+          ...(report ? { onProgress: report } : {}),
         });
         controller.signal.throwIfAborted();
-        void onProgress?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
+        report?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
         const sessionStarted = performance.now();
         const chosen = await createSession(artifacts.model, {
           backends: request.backends,
@@ -91,7 +93,7 @@ export function createHost(): WorkerApi {
         }
         const handle = nextHandle++;
         models.set(handle, new LoadedModel(chosen, info));
-        void onProgress?.({ stage: 'ready', loaded: artifacts.bytes, total: artifacts.bytes });
+        report?.({ stage: 'ready', loaded: artifacts.bytes, total: artifacts.bytes });
         return { handle, info };
       } catch (error) {
         throw controller.signal.aborted ? new AbortError('The load was aborted', { cause: error }) : error;

@@ -35,14 +35,20 @@ test('a 200 MB model with external data downloads, is stored, and loads again fr
   expect(first.info).toMatchObject({ id: 'large', cache: { state: 'stored' } });
   expect(first.info.bytes).toBeGreaterThan(200_000_000);
   const downloading = progress.filter((p) => p.stage === 'downloading');
-  expect(downloading.at(-1)).toMatchObject({ loaded: first.info.bytes, total: first.info.bytes });
+  expect(downloading.at(-1)).toMatchObject({ loaded: first.info.bytes, total: first.info.bytes, fromCache: false, etaMs: 0 });
+  // Seconds of download: the rate is known and plausible (loopback, a shared machine).
+  expect(downloading.at(-1)?.bytesPerSecond).toBeGreaterThan(1_000_000);
+  expect(downloading.length).toBeLessThan(200); // reports are throttled, not one per network read
   const { y } = await first.run(input());
   expect(y?.dims).toEqual([1, reference.y.length]);
   expect(maxAbsDiff(y?.data as Float32Array, reference.y)).toBeLessThan(1e-4);
   expect(await modelBytes(visit())).toBe(first.info.bytes);
 
-  const second = await visit().load(url);
+  const fromCache: LoadProgress[] = [];
+  const second = await visit().load(url, { onProgress: (p) => fromCache.push(p) });
   expect(second.info.cache).toEqual({ state: 'hit' });
+  expect(fromCache.filter((p) => p.stage === 'reading-cache').every((p) => p.fromCache && p.bytesPerSecond === null)).toBe(true);
+  expect(fromCache.some((p) => p.stage === 'downloading')).toBe(false);
   const requests = (await (await fetch(`${server}/log/${id}`)).json()) as { file: string }[];
   // Each file once; the manifest again, revalidated.
   expect(requests.map((r) => r.file)).toEqual([

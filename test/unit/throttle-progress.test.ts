@@ -1,13 +1,13 @@
 import { expect, test, vi } from 'vitest';
 import { throttleProgress } from '../../src/lib/throttle-progress.js';
-import type { LoadProgress } from '../../src/types.js';
+import type { StageProgress } from '../../src/types.js';
 
 test('reports pass at most once per interval, except a new stage and the one that completes it', () => {
   let now = 0;
   vi.spyOn(performance, 'now').mockImplementation(() => now);
-  const seen: LoadProgress[] = [];
+  const seen: StageProgress[] = [];
   const report = throttleProgress((p) => seen.push(p), 50);
-  const at = (ms: number, progress: LoadProgress) => {
+  const at = (ms: number, progress: StageProgress) => {
     now = ms;
     report(progress);
   };
