@@ -63,6 +63,12 @@ describe('downloads recover from a misbehaving server', () => {
     expectResumed(log, 200_000);
   });
 
+  test('20: a slow link that keeps sending is never cut off: one request, four times the stall timeout', async () => {
+    const { outcome, log } = await loadThrough('slow', 250); // 64 KiB every 250 ms, stallMs 1 000
+    expect(outcome).toMatchObject({ id: 'heavy', bytes: heavy.bytes });
+    expect(log.map((l) => l.status)).toEqual([200]);
+  });
+
   test('15: the body ends early without Content-Length: incomplete by the manifest size, resumed', async () => {
     const { outcome, log } = await loadThrough('truncate', 200_000);
     expect(outcome).toMatchObject({ bytes: heavy.bytes });

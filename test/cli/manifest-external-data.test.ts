@@ -60,6 +60,24 @@ describe('webinfer manifest lists external data', () => {
     expect(manifest.inputs.map((input) => input.name)).toEqual(['x']);
   });
 
+  test('a file past 2 GiB is listed, with a warning up front on splitting it', async () => {
+    const hugeBytes = 2 ** 31 + 4;
+    writeFileSync(join(dir, 'huge.bin'), '');
+    truncateSync(join(dir, 'huge.bin'), hugeBytes); // sparse: no disk used
+    writeFileSync(join(dir, 'small.bin'), Buffer.alloc(12));
+    writeExternalDataModel(join(dir, 'huge.onnx'), {
+      initializer: { location: 'huge.bin', bytes: 4 },
+      constant: { location: 'small.bin', bytes: 12 },
+    });
+    const result = await runCli(['manifest', 'huge.onnx', '--out', '-'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const warning = result.stderr.indexOf('Warning: huge.bin is 2.00 GiB');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(warning).toBeLessThan(result.stderr.indexOf('Hashing huge.bin'));
+    expect(result.stderr).toContain('several external-data files of under 2 GiB');
+    expect(parse(result.stdout, 'huge.manifest.json').files[1]).toMatchObject({ bytes: hugeBytes });
+  }, 120_000);
+
   test('a missing external-data file fails with one line naming it, exit code 1', async () => {
     renameSync(join(dir, 'mlp-external.weights'), join(dir, 'moved.weights'));
     try {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Manifest, type ManifestFile, manifestFormat } from '../../artifacts/manifest-schema.js';
@@ -74,6 +74,7 @@ export async function manifest(argv: readonly string[]): Promise<void> {
   if (planned.some(({ file }) => file === outFile)) {
     throw new UsageError(`--out ${out} would overwrite a file the manifest describes`, manifestUsage);
   }
+  await warnOfHugeFiles(planned);
   const files: ManifestFile[] = [];
   for (const entry of planned) files.push(await describeFile(entry, { model, outDir: dirname(outFile) }));
 
@@ -95,6 +96,28 @@ export async function manifest(argv: readonly string[]): Promise<void> {
   const count = files.length === 1 ? '1 file' : `${files.length} files`;
   const signedNote = signingKey === undefined ? '' : ', signed';
   process.stderr.write(`Wrote ${outFile} (${count}, ${formatBytes(total)}${signedNote})\n`);
+}
+
+/**
+ * The size past which a file may not fit one buffer: webinfer hands each file to onnxruntime-web
+ * whole, and not every browser (nor onnxruntime-web's 32-bit wasm heap) takes one of 2 GiB.
+ */
+export const singleBufferLimit = 2 ** 31 - 1;
+
+/** Says, before minutes of hashing, which files are too large to load as they are, and what to do. */
+async function warnOfHugeFiles(planned: readonly PlannedFile[]): Promise<void> {
+  for (const { file } of planned) {
+    const size = await stat(file).then(
+      (info) => info.size,
+      () => 0,
+    );
+    if (size <= singleBufferLimit) continue;
+    process.stderr.write(
+      `Warning: ${basename(file)} is ${formatBytes(size)}. webinfer hands each file to onnxruntime-web as one buffer, ` +
+        'which not every browser can allocate past 2 GiB: save the weights as several external-data files of under ' +
+        '2 GiB each (e.g. onnx.save_model(..., save_as_external_data=True, all_tensors_to_one_file=False)).\n',
+    );
+  }
 }
 
 /** Hashes one file (with a progress bar when it is large) into its manifest entry. */
