@@ -64,7 +64,8 @@ async function fromManifest(
   clock.lap('manifestMs');
   let done = 0;
   const fetched = new Map<string, Uint8Array>();
-  // Every cached file at once: one file's hash check overlaps the next one's read.
+  // Every cached file at once: their reads (and the SHA-256 check of chunks stored without
+  // checksums) overlap.
   const cached = await Promise.all(manifest.files.map((file) => cache?.read(file.sha256, file.bytes)));
   manifest.files.forEach((file, index) => {
     const data = cached[index];
