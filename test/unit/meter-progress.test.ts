@@ -9,7 +9,11 @@ function metered() {
   vi.spyOn(performance, 'now').mockImplementation(() => now);
   const seen: LoadProgress[] = [];
   const report = meterProgress((p) => seen.push(p));
-  return { seen, at: (ms: number, p: StageProgress) => ((now = ms), report(p)) };
+  const at = (ms: number, p: StageProgress) => {
+    now = ms;
+    report(p);
+  };
+  return { seen, at };
 }
 
 test('rate and time left come from the network bytes of the last seconds', () => {
