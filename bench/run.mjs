@@ -7,14 +7,15 @@
  * cross-origin isolated, runs each task in a fresh Chromium context, prints a table and one line
  * per figure, and writes every raw sample to a JSON file under the OS temp folder.
  * `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only (p1, p2, p3,
- * storage), and the storage figures for some chunk sizes (MiB) only.
+ * storage), and the storage figures for some chunk sizes (MiB) only. `--only huge` runs the
+ * opt-in load of a model past 2 GB (2.25 GiB written under the OS temp folder; minutes).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { largeModel, writeLargeModel } from '../scripts/lib/large-model.mjs';
+import { hugeModel, largeModel, largeModelReference, writeLargeModel } from '../scripts/lib/large-model.mjs';
 import { pageEntrySize } from '../scripts/lib/page-entry-size.mjs';
 import { serveStatic } from '../scripts/lib/serve-static.mjs';
 import { launchBrowser } from './lib/browser.mjs';
@@ -49,10 +50,21 @@ mkdirSync(workDir, { recursive: true });
 const size = pageEntrySize(join(repo, 'dist'));
 await buildPage(join(workDir, 'page'));
 // The 200 MB model beside the page, with a manifest from webinfer's own CLI (built by `npm run build`).
-const large = writeLargeModel(join(workDir, 'page', 'large'));
-execFileSync(process.execPath, [join(repo, 'dist/cli/webinfer.js'), 'manifest', large.model, '--id', largeModel.id], {
-  stdio: 'ignore',
-});
+/**
+ * Writes a synthetic model beside the page (kept between runs) and its manifest with our CLI.
+ *
+ * @param {import('../scripts/lib/large-model.mjs').SyntheticModel} spec
+ */
+function syntheticModel(spec) {
+  const dir = join(workDir, 'models', spec.id);
+  const written = writeLargeModel(dir, spec);
+  execFileSync(process.execPath, [join(repo, 'dist/cli/webinfer.js'), 'manifest', written.model, '--id', spec.id], {
+    stdio: 'ignore',
+  });
+  symlinkSync(dir, join(workDir, 'page', spec.id));
+}
+if (only.has('p1') || only.has('storage')) syntheticModel(largeModel);
+if (only.has('huge')) syntheticModel(hugeModel);
 const server = await serveStatic(join(workDir, 'page'));
 const browser = await launchBrowser();
 
@@ -63,6 +75,8 @@ const echo = /** @type {Report['echo']} */ ({});
 const p3 = /** @type {Report['p3']} */ ({});
 const p1 = /** @type {Report['p1']} */ ({});
 const storage = /** @type {Report['storage']} */ ([]);
+/** @type {Report['huge']} */
+let huge;
 /** @type {boolean[]} */
 const isolation = [];
 let failures = 0;
@@ -82,7 +96,8 @@ async function attempt(task) {
   } catch (error) {
     failures++;
     const message = error instanceof Error ? error.message : String(error);
-    const subject = 'model' in task ? task.model : `${task.chunkBytes / 2 ** 20} MiB chunks`;
+    const subject =
+      'model' in task ? task.model : task.kind === 'storage' ? `${task.chunkBytes / 2 ** 20} MiB chunks` : 'the model past 2 GB';
     console.error(`bench: ${task.kind} on ${subject} failed: ${message.split('\n')[0]}`);
     return { error: message };
   }
@@ -124,6 +139,14 @@ try {
       storage.push(summarizeStorage(chunkBytes, result));
     }
   }
+  if (only.has('huge')) {
+    const x = Array.from({ length: hugeModel.features }, (_, i) => Math.fround(Math.sin(i)));
+    const y = Array.from(largeModelReference(Float32Array.from(x), hugeModel));
+    /** @type {import('./shared/protocol.js').HugeResult | import('./lib/summary.mjs').Failed} */
+    const result = await attempt({ kind: 'huge', x, y });
+    raw.huge = result;
+    huge = result;
+  }
 } finally {
   await browser.close();
   await server.close();
@@ -141,6 +164,6 @@ const meta = {
 };
 const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
-writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, storage, p7 }, raw }, null, 2)}\n`);
-printReport({ meta, p1, p2, echo, p3, storage, p7, resultsPath });
+writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, storage, huge, p7 }, raw }, null, 2)}\n`);
+printReport({ meta, p1, p2, echo, p3, storage, huge, p7, resultsPath });
 if (failures > 0) process.exitCode = 1;

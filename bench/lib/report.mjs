@@ -18,6 +18,7 @@ import { isFailed } from './summary.mjs';
  * @property {Record<ModelName, EchoSummary | Failed>} echo
  * @property {Record<ModelName, { webinfer: P3Summary | Failed, mainThread: P3Summary | Failed }>} p3
  * @property {(StorageSummary | (Failed & { chunkBytes: number }))[]} storage
+ * @property {import('../shared/protocol.js').HugeResult | Failed | undefined} huge
  * @property {{ files: string[], gzip: number, gzipWithComlink: number }} p7
  * @property {string} resultsPath
  */
@@ -116,11 +117,24 @@ export function printReport(report) {
   for (const m of Object.keys(p2)) console.log(p2Line(/** @type {ModelName} */ (m), p2[/** @type {ModelName} */ (m)]));
   for (const m of Object.keys(p3)) console.log(p3Line(/** @type {ModelName} */ (m), p3[/** @type {ModelName} */ (m)]));
   for (const s of storage) console.log(storageLines(s));
+  if (report.huge) console.log(hugeLine(report.huge));
   console.log(
     `P7 page entry gzip=${bytes(p7.gzip)} withComlink=${bytes(p7.gzipWithComlink)} ` +
       `(goal <= ${bytes(goals.p7Bytes)}) ${verdict(p7.gzipWithComlink <= goals.p7Bytes)} [${p7.files.join(', ')}]`,
   );
   console.log(`\nfull JSON: ${resultsPath}\ntotal ${meta.totalSeconds.toFixed(1)} s`);
+}
+
+/** @param {import('../shared/protocol.js').HugeResult | Failed} h */
+function hugeLine(h) {
+  if (isFailed(h)) return `HUGE FAILED: ${firstLine(h)}`;
+  const load = (/** @type {import('../shared/protocol.js').HugeLoad} */ l) =>
+    `${(l.ms / 1000).toFixed(1)} s (${l.cache}; download ${(l.timings.downloadMs / 1000).toFixed(1)} s, ` +
+    `cache read ${(l.timings.cacheReadMs / 1000).toFixed(1)} s, session ${(l.timings.sessionMs / 1000).toFixed(1)} s)`;
+  return (
+    `HUGE ${(h.bytes / 2 ** 30).toFixed(2)} GiB: first load ${load(h.cold)}; cached load ${load(h.warm)}; ` +
+    `max |output - reference| ${h.maxAbsDiff.toExponential(2)}; same output after the cached load: ${h.sameOutputs}`
+  );
 }
 
 /** @param {StorageSummary | (Failed & { chunkBytes: number })} s */

@@ -1,6 +1,7 @@
 /** The bench page: installs `window.bench`, which the Node runner calls once per fresh page. */
 import type { BenchEntry, BenchTask } from '../shared/protocol.js';
 import { benchEcho } from './echo.js';
+import { benchHuge } from './huge.js';
 import { benchWarmStart, fromManifest, singleFile } from './p1.js';
 import { benchRoundTrip } from './p2.js';
 import { benchMainThread, benchWebinfer } from './p3.js';
@@ -32,5 +33,7 @@ window.bench = async (task: BenchTask) => {
     }
     case 'storage':
       return benchStorage(task);
+    case 'huge':
+      return benchHuge(task);
   }
 };

@@ -16,7 +16,8 @@ export type BenchTask =
   | { readonly kind: 'p3-webinfer' | 'p3-main-thread'; readonly model: ModelName; readonly runs: number }
   | { readonly kind: 'echo'; readonly model: ModelName; readonly warmup: number; readonly runs: number }
   | { readonly kind: 'p1'; readonly model: ModelName | 'large'; readonly runs: number }
-  | { readonly kind: 'storage'; readonly chunkBytes: number };
+  | { readonly kind: 'storage'; readonly chunkBytes: number }
+  | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
 export interface P2Samples {
@@ -125,7 +126,29 @@ export interface StorageReply {
   readonly bytes: number;
 }
 
-export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult;
+/** The opt-in run past 2 GB (see bench/page/huge.ts). */
+export interface HugeResult {
+  readonly kind: 'huge';
+  readonly bytes: number;
+  readonly cold: HugeLoad;
+  readonly warm: HugeLoad;
+  /** Largest difference of the first run's output from the float64 reference. */
+  readonly maxAbsDiff: number;
+  /** Whether the run after the cached load gave the very same output. */
+  readonly sameOutputs: boolean;
+}
+export interface HugeLoad {
+  readonly ms: number;
+  readonly cache: string;
+  readonly timings: {
+    readonly manifestMs: number;
+    readonly cacheReadMs: number;
+    readonly downloadMs: number;
+    readonly sessionMs: number;
+  };
+}
+
+export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult | HugeResult;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;

@@ -13,41 +13,71 @@ import { mulberry32 } from './random.mjs';
 const { onnx } = onnxProto;
 const { FLOAT } = onnx.TensorProto.DataType;
 
+/**
+ * @typedef {object} SyntheticModel
+ * @property {string} id
+ * @property {string} file
+ * @property {number} features
+ * @property {number} layers
+ * @property {string[]} weightFiles Layers are spread evenly over them.
+ */
+
+/** @type {SyntheticModel} */
 export const largeModel = {
   id: 'large',
   file: 'large.onnx',
   features: 2048,
   layers: 12,
-  /** Weight files: layers are spread evenly over them. */
   weightFiles: ['large.weights-0.bin', 'large.weights-1.bin'],
 };
 
-const layerBytes = largeModel.features * largeModel.features * 4;
-const layersPerFile = Math.ceil(largeModel.layers / largeModel.weightFiles.length);
+/**
+ * Past 2 GB (2.25 GiB of weights in three 768 MiB files), for the opt-in `bench --only huge`:
+ * too heavy for the test suite on this machine.
+ *
+ * @type {SyntheticModel}
+ */
+export const hugeModel = {
+  id: 'huge',
+  file: 'huge.onnx',
+  features: 4096,
+  layers: 36,
+  weightFiles: ['huge.weights-0.bin', 'huge.weights-1.bin', 'huge.weights-2.bin'],
+};
+
+/** @param {SyntheticModel} spec */
+const layerBytes = (spec) => spec.features * spec.features * 4;
+/** @param {SyntheticModel} spec */
+const layersPerFile = (spec) => Math.ceil(spec.layers / spec.weightFiles.length);
 
 /**
  * Layer `layer`'s weights: uniform in ±sqrt(3 / features), so activations stay O(1).
  *
  * @param {number} layer
+ * @param {SyntheticModel} spec
  */
-export function layerWeights(layer) {
+export function layerWeights(layer, spec = largeModel) {
   const rand = mulberry32(1000 + layer);
-  const scale = Math.sqrt(3 / largeModel.features);
-  const weights = new Float32Array(largeModel.features * largeModel.features);
+  const scale = Math.sqrt(3 / spec.features);
+  const weights = new Float32Array(spec.features * spec.features);
   for (let i = 0; i < weights.length; i++) weights[i] = (rand() * 2 - 1) * scale;
   return weights;
 }
 
-/** The graph, with every weight pointing into its external file. */
-function graph() {
-  const { features, layers, weightFiles } = largeModel;
+/**
+ * The graph, with every weight pointing into its external file.
+ *
+ * @param {SyntheticModel} spec
+ */
+function graph(spec) {
+  const { features, layers, weightFiles } = spec;
   /** @param {number[]} d */
   const dims = (d) => ({ tensorType: { elemType: FLOAT, shape: { dim: d.map((dimValue) => ({ dimValue })) } } });
   const node = [];
   const initializer = [];
   let previous = 'x';
   for (let layer = 0; layer < layers; layer++) {
-    const file = Math.floor(layer / layersPerFile);
+    const file = Math.floor(layer / layersPerFile(spec));
     const output = layer === layers - 1 ? 'y' : `h${layer}`;
     node.push({ opType: 'MatMul', input: [previous, `W${layer}`], output: [`mm${layer}`], name: `MatMul_${layer}` });
     node.push({ opType: 'Tanh', input: [`mm${layer}`], output: [output], name: `Tanh_${layer}` });
@@ -58,14 +88,14 @@ function graph() {
       dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
       externalData: [
         { key: 'location', value: weightFiles[file] },
-        { key: 'offset', value: String((layer % layersPerFile) * layerBytes) },
-        { key: 'length', value: String(layerBytes) },
+        { key: 'offset', value: String((layer % layersPerFile(spec)) * layerBytes(spec)) },
+        { key: 'length', value: String(layerBytes(spec)) },
       ],
     });
     previous = output;
   }
   return {
-    name: 'large',
+    name: spec.id,
     node,
     initializer,
     input: [{ name: 'x', type: dims([1, features]) }],
@@ -77,10 +107,11 @@ function graph() {
  * The bytes each weight file must have.
  *
  * @param {number} index
+ * @param {SyntheticModel} spec
  */
-function weightFileBytes(index) {
-  const layers = Math.min(layersPerFile, largeModel.layers - index * layersPerFile);
-  return layers * layerBytes;
+function weightFileBytes(index, spec) {
+  const layers = Math.min(layersPerFile(spec), spec.layers - index * layersPerFile(spec));
+  return layers * layerBytes(spec);
 }
 
 /**
@@ -88,20 +119,21 @@ function weightFileBytes(index) {
  * model file's path and the total bytes.
  *
  * @param {string} dir
+ * @param {SyntheticModel} spec
  * @returns {{ model: string, bytes: number }}
  */
-export function writeLargeModel(dir) {
+export function writeLargeModel(dir, spec = largeModel) {
   mkdirSync(dir, { recursive: true });
-  const model = join(dir, largeModel.file);
+  const model = join(dir, spec.file);
   /** @type {(file: string, bytes?: number) => boolean} */
   const present = (file, bytes) => existsSync(file) && (bytes === undefined || statSync(file).size === bytes);
-  largeModel.weightFiles.forEach((name, index) => {
+  spec.weightFiles.forEach((name, index) => {
     const path = join(dir, name);
-    if (present(path, weightFileBytes(index))) return;
-    const data = Buffer.alloc(weightFileBytes(index));
-    for (let local = 0; local * layerBytes < data.length; local++) {
-      const weights = layerWeights(index * layersPerFile + local);
-      data.set(new Uint8Array(weights.buffer), local * layerBytes);
+    if (present(path, weightFileBytes(index, spec))) return;
+    const data = Buffer.alloc(weightFileBytes(index, spec));
+    for (let local = 0; local * layerBytes(spec) < data.length; local++) {
+      const weights = layerWeights(index * layersPerFile(spec) + local, spec);
+      data.set(new Uint8Array(weights.buffer), local * layerBytes(spec));
     }
     writeFileSync(path, data);
   });
@@ -110,11 +142,11 @@ export function writeLargeModel(dir) {
       irVersion: 8,
       producerName: 'webinfer-fixtures',
       opsetImport: [{ domain: '', version: 17 }],
-      graph: graph(),
+      graph: graph(spec),
     });
     writeFileSync(model, onnx.ModelProto.encode(proto).finish());
   }
-  const bytes = statSync(model).size + largeModel.weightFiles.reduce((sum, _, index) => sum + weightFileBytes(index), 0);
+  const bytes = statSync(model).size + spec.weightFiles.reduce((sum, _, index) => sum + weightFileBytes(index, spec), 0);
   return { model, bytes };
 }
 
@@ -122,13 +154,14 @@ export function writeLargeModel(dir) {
  * What the model computes for `x`, in float64 (a reference independent of onnxruntime).
  *
  * @param {Float32Array} x
+ * @param {SyntheticModel} spec
  * @returns {Float32Array}
  */
-export function largeModelReference(x) {
-  const n = largeModel.features;
+export function largeModelReference(x, spec = largeModel) {
+  const n = spec.features;
   let activations = Float64Array.from(x);
-  for (let layer = 0; layer < largeModel.layers; layer++) {
-    const weights = layerWeights(layer);
+  for (let layer = 0; layer < spec.layers; layer++) {
+    const weights = layerWeights(layer, spec);
     const next = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const a = /** @type {number} */ (activations[i]);

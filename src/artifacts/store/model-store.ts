@@ -15,8 +15,14 @@ export interface CachedModel {
   readonly lastUsedAt: number;
 }
 
-/** Bytes read at once when a download resumes from its stored chunks. */
+/** Bytes read at once when a file is read in parts (see `readFile`) or a download resumes. */
 const readPartBytes = 64 * 1024 * 1024;
+/**
+ * Files up to this size are read as one Blob into one buffer (no copy); larger ones in parts of
+ * `readPartBytes` copied into theirs, so that no single Blob read asks the browser for hundreds
+ * of MiB at once while other files are being read too.
+ */
+const wholeReadBytes = 256 * 1024 * 1024;
 
 const byteSize = (data: Blob | Uint8Array) => (data instanceof Blob ? data.size : data.byteLength);
 
@@ -57,15 +63,22 @@ export class ModelStore {
 
   /**
    * The verified bytes of a complete file, or undefined when absent, incomplete, of another size
-   * than `expectedBytes` (when given) or corrupt (then purged). The file is read as one Blob of
-   * its chunks, straight into one buffer; each chunk is checked against its XXH64, or, for
-   * chunks stored without one, the whole file against its SHA-256.
+   * than `expectedBytes` (when given) or corrupt (then purged). A file up to `wholeReadBytes` is
+   * read as one Blob of its chunks, straight into one buffer; a larger one in parts copied into
+   * its buffer. Each chunk is checked against its XXH64, or, for chunks stored without one, the
+   * whole file against its SHA-256.
    */
   async readFile(sha256: string, expectedBytes?: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
     const file = await this.file(sha256);
     if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
-    let data: Uint8Array<ArrayBuffer> = new Uint8Array(0);
-    const read = await this.readChunks(file, file.chunks, (whole) => (data = whole), Number.POSITIVE_INFINITY);
+    let data: Uint8Array<ArrayBuffer> | undefined;
+    const onPart = (part: Uint8Array<ArrayBuffer>, offset: number) => {
+      if (offset === 0 && part.byteLength === file.bytes) data = part; // the whole file at once: no copy
+      else (data ??= new Uint8Array(file.bytes)).set(part, offset);
+    };
+    const partBytes = file.bytes <= wholeReadBytes ? Number.POSITIVE_INFINITY : readPartBytes;
+    const read = await this.readChunks(file, file.chunks, onPart, partBytes);
+    data ??= new Uint8Array(0);
     const verified = read === 'checksums' || (read === 'sizes' && (await sha256Hex(data)) === sha256);
     return verified ? data : this.purge(sha256);
   }
