@@ -73,8 +73,12 @@ export class ModelStore {
     if (!file?.complete || (expectedBytes !== undefined && file.bytes !== expectedBytes)) return undefined;
     let data: Uint8Array<ArrayBuffer> | undefined;
     const onPart = (part: Uint8Array<ArrayBuffer>, offset: number) => {
-      if (offset === 0 && part.byteLength === file.bytes) data = part; // the whole file at once: no copy
-      else (data ??= new Uint8Array(file.bytes)).set(part, offset);
+      if (offset === 0 && part.byteLength === file.bytes) {
+        data = part; // the whole file at once: no copy
+        return;
+      }
+      data ??= new Uint8Array(file.bytes);
+      data.set(part, offset);
     };
     const partBytes = file.bytes <= wholeReadBytes ? Number.POSITIVE_INFINITY : readPartBytes;
     const read = await this.readChunks(file, file.chunks, onPart, partBytes);
