@@ -1,6 +1,7 @@
 import { afterAll, expect, inject, test } from 'vitest';
-import { createRuntime, type LoadProgress, type Runtime } from '../../src/index.js';
+import type { LoadProgress } from '../../src/index.js';
 import { modelBytes } from '../support/browser/model-bytes.js';
+import { visits } from '../support/browser/visits.js';
 
 /**
  * The large synthetic model (scripts/lib/large-model.mjs): about 200 MB of weights in two ONNX
@@ -10,13 +11,8 @@ import { modelBytes } from '../support/browser/model-bytes.js';
  */
 const server = inject('faultServer');
 const reference = inject('largeModel');
-const runtimes: Runtime[] = [];
-const visit = () => {
-  const rt = createRuntime({ backends: ['wasm'] });
-  runtimes.push(rt);
-  return rt;
-};
-afterAll(() => Promise.all(runtimes.map((rt) => rt.close())));
+const { visit, closeAll } = visits();
+afterAll(closeAll);
 
 const input = () => ({ x: { type: 'float32' as const, data: Float32Array.from(reference.x), dims: [1, reference.x.length] } });
 

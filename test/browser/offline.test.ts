@@ -1,6 +1,6 @@
 import { afterEach, expect, inject, test } from 'vitest';
 import { commands } from 'vitest/browser';
-import { createRuntime, type Runtime } from '../../src/index.js';
+import { visits } from '../support/browser/visits.js';
 
 /**
  * After one visit, the network off: the manifest, the model's files and onnxruntime-web's
@@ -9,15 +9,10 @@ import { createRuntime, type Runtime } from '../../src/index.js';
  * fetches happens with the whole browser context offline.
  */
 const server = inject('faultServer');
-const runtimes: Runtime[] = [];
-const visit = () => {
-  const rt = createRuntime({ backends: ['wasm'] });
-  runtimes.push(rt);
-  return rt;
-};
+const { visit, closeAll } = visits();
 afterEach(async () => {
   await commands.setOffline(false);
-  await Promise.all(runtimes.splice(0).map((rt) => rt.close()));
+  await closeAll();
 });
 
 test('with the browser context offline after one load, the same manifest loads and runs', async () => {

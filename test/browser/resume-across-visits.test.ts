@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, expect, inject, test } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/index.js';
 import { describeFile, manifestDataUrl, singleFileManifest } from '../support/browser/manifests.js';
 import { modelBytes } from '../support/browser/model-bytes.js';
 import { models } from '../support/browser/models.js';
+import { visits } from '../support/browser/visits.js';
 
 /**
  * RELIABILITY.md 12 and 19 across visits: a download stores each chunk as it arrives, so one cut
@@ -12,13 +12,10 @@ import { models } from '../support/browser/models.js';
 const server = inject('faultServer');
 const chunkBytes = 64 * 1024;
 const retry = { baseDelayMs: 10, maxDelayMs: 20, stallMs: 2_000 };
-const runtimes: Runtime[] = [];
+const runtimes = visits();
 /** A runtime as a new visit would make it; `attempts: 1` lets a fault end the load. */
-const visit = (attempts: number) => {
-  const rt = createRuntime({ backends: ['wasm'], cache: { chunkBytes }, download: { ...retry, attempts } });
-  runtimes.push(rt);
-  return rt;
-};
+const visit = (attempts: number) =>
+  runtimes.visit({ backends: ['wasm'], cache: { chunkBytes }, download: { ...retry, attempts } });
 let heavy: { bytes: number; sha256: string };
 let nextId = 0;
 
@@ -26,7 +23,7 @@ beforeAll(async () => {
   heavy = await describeFile(models.heavy);
 });
 beforeEach(() => visit(1).cache.clear());
-afterAll(() => Promise.all(runtimes.map((rt) => rt.close())));
+afterAll(runtimes.closeAll);
 
 interface Logged {
   range: string | null;
