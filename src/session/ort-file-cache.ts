@@ -36,9 +36,17 @@ export function cacheOrtBinaries(store: () => ModelStore): void {
 }
 
 async function remember(store: ModelStore, url: string, response: Response): Promise<void> {
+  // Every worker's first session fetches the binary: when the server vouches it is the copy
+  // already stored (same strong validator), it is not read and hashed again.
+  const validator = response.headers.get('etag') ?? response.headers.get('last-modified');
+  const known = await store.getRuntimeFile(url);
+  if (validator && known?.validator === validator && (await store.hasFile(known.sha256))) {
+    await response.body?.cancel();
+    return;
+  }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const sha256 = await sha256Hex(bytes);
-  if ((await store.getRuntimeFile(url))?.sha256 === sha256 && (await store.hasFile(sha256))) return;
+  if (known?.sha256 === sha256 && (await store.hasFile(sha256))) return store.putRuntimeFile({ ...known, validator });
   const body = await StoredBody.open({
     store,
     sha256,
@@ -56,7 +64,7 @@ async function remember(store: ModelStore, url: string, response: Response): Pro
   } finally {
     await body.close();
   }
-  await store.putRuntimeFile({ url, sha256, bytes: bytes.byteLength, storedAt: Date.now() });
+  await store.putRuntimeFile({ url, sha256, bytes: bytes.byteLength, validator, storedAt: Date.now() });
 }
 
 async function recall(store: ModelStore, url: string): Promise<Response | undefined> {

@@ -77,6 +77,8 @@ export interface RuntimeFileRecord {
   readonly url: string;
   readonly sha256: string;
   readonly bytes: number;
+  /** The ETag or Last-Modified it came with: the same on a later fetch, it is not read again. */
+  readonly validator?: string | null;
   readonly storedAt: number;
 }
 
