@@ -42,8 +42,6 @@ export class StoredBody implements DownloadBody {
   #inFlight: Promise<void>[] = [];
   #failure: { error: unknown } | undefined;
   #retried = false;
-  /** Bytes found stored when the body opened. */
-  #resumed = 0;
 
   private constructor(options: StoredBodyOptions, hasher: IHasher, checksum: IHasher) {
     this.#options = options;
@@ -63,11 +61,6 @@ export class StoredBody implements DownloadBody {
     return this.#length;
   }
 
-  /** Bytes that came from the cache rather than the network. */
-  get resumedBytes(): number {
-    return this.#resumed;
-  }
-
   add(piece: Uint8Array): Promise<void> | undefined {
     this.#append(piece);
     while (!this.#failure && (this.#queued + 1) * this.#chunkBytes <= this.#length) this.#enqueue(false);
@@ -80,7 +73,6 @@ export class StoredBody implements DownloadBody {
     this.#hasher = await createSHA256();
     this.#length = 0;
     this.#queued = 0;
-    this.#resumed = 0;
     this.validator = null;
   }
 
@@ -114,7 +106,6 @@ export class StoredBody implements DownloadBody {
       this.#chunkBytes = record.chunkBytes;
       if (await store.readChunks(record, record.chunks, (data) => this.#append(data))) {
         this.#queued = record.chunks;
-        this.#resumed = this.#length;
         this.validator = record.validator ?? null;
         return;
       }
