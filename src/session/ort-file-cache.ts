@@ -13,9 +13,11 @@ const ortBinary = /\/ort-wasm[\w.-]*\.wasm$/;
  * `fetch` is wrapped for that one kind of URL: the network answers first (the browser's HTTP
  * cache and code cache keep working, and the bytes are stored once per URL); when it fails or
  * answers an error, the stored bytes answer, verified by their SHA-256. Installed once per worker.
+ * Storing happens beside the load; `settled()` waits for it, so that usage figures are whole.
  */
-export function cacheOrtBinaries(store: () => ModelStore): void {
+export function cacheOrtBinaries(store: () => ModelStore): { settled(): Promise<void> } {
   const network = globalThis.fetch.bind(globalThis);
+  let storing: Promise<void> = Promise.resolve();
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input, globalThis.location?.href).href;
     if (!ortBinary.test(new URL(url).pathname)) return network(input, init);
@@ -23,7 +25,8 @@ export function cacheOrtBinaries(store: () => ModelStore): void {
     try {
       response = await network(input, init);
       if (response.ok) {
-        void remember(store(), url, response.clone()).catch(() => undefined);
+        const stored = remember(store(), url, response.clone()).catch(() => undefined);
+        storing = Promise.all([storing, stored]).then(() => undefined);
         return response;
       }
     } catch (error) {
@@ -33,6 +36,7 @@ export function cacheOrtBinaries(store: () => ModelStore): void {
     }
     return (await recall(store(), url)) ?? response;
   };
+  return { settled: () => storing };
 }
 
 async function remember(store: ModelStore, url: string, response: Response): Promise<void> {

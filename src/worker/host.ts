@@ -25,7 +25,7 @@ export function createHost(): WorkerApi {
   const loadOrt = createOrtLoader();
   let store: ModelStore | undefined;
   const cacheStore = () => (store ??= new ModelStore());
-  let binariesCached = false;
+  let binaries: { settled(): Promise<void> } | undefined;
   let nextHandle = 1;
 
   const modelFor = (handle: number): LoadedModel => {
@@ -46,10 +46,7 @@ export function createHost(): WorkerApi {
       // Versions loaded in this worker are in use: never evicted to make room.
       const inUse = (m: { id: string; version: string }) =>
         [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
-      if (request.cache && !binariesCached) {
-        binariesCached = true;
-        cacheOrtBinaries(cacheStore);
-      }
+      if (request.cache) binaries ??= cacheOrtBinaries(cacheStore);
       const cache = request.cache
         ? new CacheSession(cacheStore(), { inUse, ...request.cache })
         : new CacheSession(undefined, {}, 'caching is off: createRuntime({ cache: false })');
@@ -123,6 +120,7 @@ export function createHost(): WorkerApi {
     cacheDelete: (id, version) => cacheStore().delete(id, version),
     cacheClear: () => cacheStore().clear(),
     async cacheUsage() {
+      await binaries?.settled(); // an onnxruntime-web binary being stored counts once it is
       const [bytes, runtimeBytes, origin] = await Promise.all([
         cacheStore().usage(),
         cacheStore().runtimeUsage(),

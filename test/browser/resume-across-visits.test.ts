@@ -44,13 +44,14 @@ test('12: a download cut off in one visit resumes in the next from the last stor
   const storedChunks = Math.floor(300_000 / chunkBytes);
   expect(await modelBytes(visit(1))).toBe(storedChunks * chunkBytes);
 
-  const model = await visit(1).load(url);
+  const resumer = visit(1);
+  const model = await resumer.load(url);
   expect(model.info.cache).toEqual({ state: 'stored' });
   const requests = await log();
   expect(requests.map((r) => r.status)).toEqual([200, 206]);
   expect(requests[1]).toMatchObject({ range: `bytes=${storedChunks * chunkBytes}-`, ifRange: requests[1]?.ifRange });
   expect(requests[1]?.ifRange).toMatch(/^"[0-9a-f]{16}"$/);
-  expect(await modelBytes(visit(1))).toBe(heavy.bytes);
+  expect(await modelBytes(resumer)).toBe(heavy.bytes);
   const again = await visit(1).load(url);
   expect(again.info.cache).toEqual({ state: 'hit' });
 });
@@ -58,13 +59,14 @@ test('12: a download cut off in one visit resumes in the next from the last stor
 test('13: the next visit finds the file changed (200 to the range): it starts again and keeps only the new bytes', async () => {
   const { url, log } = heavyThrough('ignore-range', 300_000);
   await expect(visit(1).load(url)).rejects.toMatchObject({ code: 'network' });
-  const model = await visit(1).load(url);
+  const restarter = visit(1);
+  const model = await restarter.load(url);
   expect(model.info.bytes).toBe(heavy.bytes);
   expect((await log()).map((r) => [r.status, r.range])).toEqual([
     [200, null],
     [200, `bytes=${Math.floor(300_000 / chunkBytes) * chunkBytes}-`],
   ]);
-  expect(await modelBytes(visit(1))).toBe(heavy.bytes);
+  expect(await modelBytes(restarter)).toBe(heavy.bytes);
 });
 
 test('19: aborted mid-download, the stored chunks stay consistent and the next load resumes from them', async () => {
