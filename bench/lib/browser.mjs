@@ -46,6 +46,8 @@ export async function launchBrowser() {
       /** @type {string[]} */
       const errors = [];
       page.on('pageerror', (error) => errors.push(error.message));
+      // BENCH_CONSOLE=1 prints the page's and its workers' console: a timeline when a figure surprises.
+      if (process.env.BENCH_CONSOLE) page.on('console', (message) => console.log('[page]', message.text()));
       /** @type {ReturnType<typeof setTimeout> | undefined} */
       let timer;
       try {

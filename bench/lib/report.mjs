@@ -11,7 +11,7 @@ import { isFailed } from './summary.mjs';
 /** @typedef {import('./summary.mjs').StorageSummary} StorageSummary */
 /**
  * @typedef {object} Report
- * @property {{ chromium: string, crossOriginIsolated: boolean, warmup: number, runs: number, steadyAfterMs: number,
+ * @property {{ chromium: string, crossOriginIsolated: boolean | 'not reported', warmup: number, runs: number, steadyAfterMs: number,
  *   totalSeconds: number, loadAverage: { start: number[], end: number[] } }} meta
  * @property {Partial<Record<ModelName | 'large', P1Summary | Failed>>} p1
  * @property {Record<ModelName, P2Summary | Failed>} p2
@@ -147,6 +147,8 @@ function storageLines(s) {
     `P5 ${chunk} download+verify+store=${p5.downloadMs.toFixed(0)}ms alone: fetch=${p5.fetchMs.toFixed(0)}ms ` +
     `hash=${p5.hashMs.toFixed(0)}ms idbWrite=${p5.idbWriteMs.toFixed(0)}ms ratio=${p5.ratio.toFixed(3)} over ${p5.slowest} ` +
     `(goal <= ${goals.p5Ratio}) ${verdict(p5.ratio <= goals.p5Ratio)}${hits}\n` +
+    `   ${chunk} floor: bare streamed fetch writing the same chunks, unhashed=${p5.pipelineMs.toFixed(0)}ms ` +
+    `ratio=${p5.floor.toFixed(3)} over ${p5.slowest}\n` +
     `P4 ${chunk} verifiedCacheRead=${p4.cacheReadMs.toFixed(0)}ms opfs: getFile=${p4.opfsReadMs.toFixed(0)}ms ` +
     `syncHandle=${p4.opfsSyncReadMs.toFixed(0)}ms ratio=${p4.ratio.toFixed(3)} over the faster ` +
     `(goal <= ${goals.p4Ratio}) ${verdict(p4.ratio <= goals.p4Ratio)}\n` +
@@ -164,6 +166,7 @@ function p1Line(model, s) {
   if (isFailed(s)) return `P1 ${model.padEnd(5)} FAILED: ${s.error.split('\n')[0]}`;
   return (
     `P1 ${model.padEnd(5)} warmStart=${s.webinferMs.toFixed(0)}ms sessionFromMemory=${s.baselineMs.toFixed(0)}ms ` +
-    `ratio=${s.ratio.toFixed(3)} (goal <= ${goals.p1Ratio}) ${verdict(s.ratio <= goals.p1Ratio)}${s.allHits ? '' : ' [not every warm start was a cache hit]'}`
+    `ratio=${s.ratio.toFixed(3)} (goal <= ${goals.p1Ratio}) ${verdict(s.ratio <= goals.p1Ratio)}${s.allHits ? '' : ' [not every warm start was a cache hit]'}` +
+    ` (manifest ${s.phases.manifestMs.toFixed(0)}ms, cache read ${s.phases.cacheReadMs.toFixed(0)}ms, session ${s.phases.sessionMs.toFixed(0)}ms)`
   );
 }

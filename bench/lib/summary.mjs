@@ -85,7 +85,8 @@ export function summarizeP3(p3) {
 /**
  * P1: median warm start over median session create from memory, each fresh (see bench/page/p1.ts).
  *
- * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, allHits: boolean }} P1Summary
+ * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, allHits: boolean,
+ *   phases: { manifestMs: number, cacheReadMs: number, sessionMs: number } }} P1Summary
  */
 
 /**
@@ -96,7 +97,14 @@ export function summarizeP1(p1) {
   if (isFailed(p1)) return p1;
   const webinferMs = median(p1.webinferMs);
   const baselineMs = median(p1.baselineMs);
-  return { webinferMs, baselineMs, ratio: webinferMs / baselineMs, allHits: p1.cacheStates.every((s) => s === 'hit') };
+  const phase = (/** @type {'manifestMs' | 'cacheReadMs' | 'sessionMs'} */ name) => median(p1.timings.map((t) => t[name]));
+  return {
+    webinferMs,
+    baselineMs,
+    ratio: webinferMs / baselineMs,
+    allHits: p1.cacheStates.every((s) => s === 'hit'),
+    phases: { manifestMs: phase('manifestMs'), cacheReadMs: phase('cacheReadMs'), sessionMs: phase('sessionMs') },
+  };
 }
 
 /**
@@ -104,7 +112,8 @@ export function summarizeP1(p1) {
  * the slowest part alone; P4: verified cache read over the faster raw OPFS read.
  *
  * @typedef {{ chunkBytes: number, bytes: number, allCached: boolean,
- *   p5: { downloadMs: number, fetchMs: number, hashMs: number, idbWriteMs: number, slowest: string, ratio: number },
+ *   p5: { downloadMs: number, fetchMs: number, hashMs: number, idbWriteMs: number, slowest: string, ratio: number,
+ *     pipelineMs: number, floor: number },
  *   p4: { cacheReadMs: number, opfsReadMs: number, opfsSyncReadMs: number, ratio: number },
  *   alone: import('../shared/protocol.js').StorageResult['alone'] }} StorageSummary
  */
@@ -135,6 +144,8 @@ export function summarizeStorage(chunkBytes, result) {
       idbWriteMs: a.idbWriteMs,
       slowest,
       ratio: w.downloadMs / slowestMs,
+      pipelineMs: a.pipelineMs,
+      floor: a.pipelineMs / slowestMs,
     },
     p4: { cacheReadMs: w.cacheReadMs, opfsReadMs: a.opfsReadMs, opfsSyncReadMs: a.opfsSyncReadMs, ratio: w.cacheReadMs / opfsMs },
     alone: a,

@@ -62,13 +62,13 @@ async function baselineOnce(model: WarmStartModel): Promise<number> {
   return elapsed;
 }
 
-async function warmOnce(manifestUrl: string): Promise<{ ms: number; cache: string }> {
+async function warmOnce(manifestUrl: string) {
   const rt = createRuntime({ backends: ['wasm'] });
   const started = performance.now();
   const model = await rt.load(manifestUrl);
   const ms = performance.now() - started;
   await rt.close();
-  return { ms, cache: model.info.cache.state };
+  return { ms, cache: model.info.cache.state, timings: model.info.loadTimings };
 }
 
 export async function benchWarmStart(task: P1Task, model: WarmStartModel): Promise<P1Result> {
@@ -79,11 +79,13 @@ export async function benchWarmStart(task: P1Task, model: WarmStartModel): Promi
   const webinferMs: number[] = [];
   const baselineMs: number[] = [];
   const cacheStates: string[] = [];
+  const timings: P1Result['timings'][number][] = [];
   for (let i = 0; i < task.runs; i++) {
     baselineMs.push(await baselineOnce(model));
     const warm = await warmOnce(model.manifestUrl);
     webinferMs.push(warm.ms);
     cacheStates.push(warm.cache);
+    timings.push(warm.timings);
   }
-  return { kind: 'p1', webinferMs, baselineMs, cacheStates };
+  return { kind: 'p1', webinferMs, baselineMs, cacheStates, timings };
 }

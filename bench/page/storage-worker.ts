@@ -42,6 +42,9 @@ async function handle(op: StorageOp): Promise<StorageReply> {
     case 'idb-write':
       await idbWrite(op.chunkBytes, op.asBlob);
       break;
+    case 'pipeline':
+      await pipeline(op.urls, op.chunkBytes);
+      break;
     case 'idb-read':
       await idbRead();
       break;
@@ -158,6 +161,50 @@ async function idbWrite(chunkBytes: number, asBlob: boolean): Promise<void> {
     }
   }
   db.close();
+}
+
+/**
+ * The floor for P5 on this machine: a streamed fetch that writes each chunk as it fills (two
+ * writes in flight at most, as webinfer does), with no hashing and no checks at all.
+ */
+async function pipeline(urls: readonly string[], chunkBytes: number): Promise<void> {
+  await deleteScratch();
+  const db = await openScratch();
+  for (const url of urls) {
+    const name = new URL(url).pathname.split('/').pop() ?? 'file';
+    const reader = (await fetch(url, { cache: 'no-store' })).body?.getReader();
+    if (!reader) throw new Error('no body');
+    const pending = new Set<Promise<unknown>>();
+    const write = async (index: number, bytes: Uint8Array<ArrayBuffer>) => {
+      while (pending.size >= 2) await Promise.race(pending);
+      const tx = db.transaction(['chunks', 'files'], 'readwrite');
+      tx.objectStore('chunks').put({ name, index, data: new Blob([bytes]) });
+      tx.objectStore('files').put({ name, chunks: index + 1 });
+      const written = done(tx).finally(() => pending.delete(written));
+      pending.add(written);
+    };
+    let buffer = new Uint8Array(chunkBytes);
+    let filled = 0;
+    let index = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      let value = next.value;
+      while (value.byteLength > 0) {
+        const take = Math.min(value.byteLength, chunkBytes - filled);
+        buffer.set(value.subarray(0, take), filled);
+        filled += take;
+        value = value.subarray(take);
+        if (filled === chunkBytes) {
+          await write(index++, buffer);
+          buffer = new Uint8Array(chunkBytes);
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) await write(index, buffer.slice(0, filled));
+    await Promise.all(pending);
+  }
+  db.close();
+  await deleteScratch();
 }
 
 self.onmessage = async ({ data }: MessageEvent<StorageOp>) => {

@@ -41,6 +41,7 @@ export async function benchStorage({ chunkBytes }: StorageTask): Promise<Storage
     await cleaner.cache.clear();
     await cleaner.close();
     const download = await loadTimings(chunkBytes);
+    const pipelineMs = await scratch.call({ op: 'pipeline', urls, chunkBytes });
     const fetchMs = await scratch.call({ op: 'fetch', urls });
     const hashMs = await scratch.call({ op: 'hash' });
     const idbTypedWriteMs = await scratch.call({ op: 'idb-write', chunkBytes, asBlob: false });
@@ -66,6 +67,7 @@ export async function benchStorage({ chunkBytes }: StorageTask): Promise<Storage
       },
       alone: {
         fetchMs,
+        pipelineMs,
         hashMs,
         hashWebCryptoMs,
         idbWriteMs,

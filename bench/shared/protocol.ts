@@ -70,6 +70,8 @@ export interface P1Result {
   readonly baselineMs: number[];
   /** `model.info.cache.state` of each warm start: all must be `hit`. */
   readonly cacheStates: string[];
+  /** `model.info.loadTimings` of each warm start: where its time went. */
+  readonly timings: { manifestMs: number; cacheReadMs: number; sessionMs: number }[];
 }
 
 /** P4 and P5 on the large model for one chunk size (see bench/page/storage.ts). */
@@ -88,6 +90,8 @@ export interface StorageResult {
   /** Each part alone, on the same bytes, in a worker. */
   readonly alone: {
     readonly fetchMs: number;
+    /** A bare streamed fetch writing each chunk as it fills, unhashed: what overlap this machine allows. */
+    readonly pipelineMs: number;
     /** hash-wasm, as webinfer hashes. */
     readonly hashMs: number;
     readonly hashWebCryptoMs: number;
@@ -109,6 +113,7 @@ export interface StorageResult {
 export type StorageOp =
   | { readonly op: 'fetch'; readonly urls: readonly string[] }
   | { readonly op: 'idb-write'; readonly chunkBytes: number; readonly asBlob: boolean }
+  | { readonly op: 'pipeline'; readonly urls: readonly string[]; readonly chunkBytes: number }
   | {
       readonly op:
         | 'hash'
