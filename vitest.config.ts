@@ -45,6 +45,10 @@ export default defineConfig({
       browserProject('browser', ['test/browser/**/*.test.ts'], [...baseChromiumArgs, webgpuArg]),
       browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
       {
+        // Top-level pages in Playwright, for what Vitest's test iframe cannot do (DevTools quota overrides).
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
+      },
+      {
         test: {
           name: 'consumer',
           include: ['test/consumer/**/*.test.ts'],

@@ -45,6 +45,20 @@ export const hugeModel = {
   weightFiles: ['huge.weights-0.bin', 'huge.weights-1.bin', 'huge.weights-2.bin'],
 };
 
+/**
+ * 40 MiB in two files: enough to overrun the small quota the quota-exceeded test sets, and quick
+ * to write.
+ *
+ * @type {SyntheticModel}
+ */
+export const mediumModel = {
+  id: 'medium',
+  file: 'medium.onnx',
+  features: 1024,
+  layers: 10,
+  weightFiles: ['medium.weights-0.bin', 'medium.weights-1.bin'],
+};
+
 /** @param {SyntheticModel} spec */
 const layerBytes = (spec) => spec.features * spec.features * 4;
 /** @param {SyntheticModel} spec */
