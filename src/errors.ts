@@ -36,7 +36,17 @@ export type BackendErrorCode = 'backend-unavailable';
 export type StateErrorCode = 'model-disposed' | 'runtime-closed' | 'invalid-options';
 
 /** Codes raised when the worker cannot be reached. */
-export type WorkerErrorCode = 'worker-failed';
+export type WorkerErrorCode =
+  /** The worker could not start, or kept dying past its restart budget. */
+  | 'worker-failed'
+  /** The worker died (terminated, closed, crashed) while the call was pending; it is being restarted. */
+  | 'worker-crashed'
+  /** The worker stopped answering (a call past its timeout, or missed heartbeats) and was restarted. */
+  | 'worker-unresponsive'
+  /** This call ran past its timeout (`runTimeoutMs`); the worker was restarted. */
+  | 'call-timeout'
+  /** After a restart, the model could not be loaded again in the new worker. */
+  | 'model-reload-failed';
 
 export type ErrorCode =
   | InputErrorCode

@@ -37,6 +37,7 @@ export type {
   StorageErrorCode,
   WorkerErrorCode,
 } from './errors.js';
+export type { SupervisorSettings } from './runtime/check-options.js';
 export type { LoadOptions, ModelCache, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
@@ -51,10 +52,13 @@ export type {
   LoadTimings,
   ModelInfo,
   Outputs,
+  ReloadedModel,
   RunTimings,
+  RuntimeEvents,
   Tensor,
   TensorDataMap,
   TensorInfo,
   TensorType,
+  WorkerRestartEvent,
 } from './types.js';
 export type { CacheUsage } from './worker/api.js';

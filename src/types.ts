@@ -171,3 +171,32 @@ export interface RunTimings {
   /** From the worker receiving the call to it sending the reply. */
   readonly workerMs: number;
 }
+
+/** A model the supervisor loaded again in a new worker, or could not. */
+export interface ReloadedModel {
+  readonly id: string;
+  readonly version: string;
+  readonly ok: boolean;
+  /** Why it could not be loaded again; its calls reject with `model-reload-failed`. */
+  readonly error?: string;
+}
+
+/** `rt.on('worker-restart')`: the worker died or hung, and the runtime started a new one. */
+export interface WorkerRestartEvent {
+  /** `worker-crashed` (it ended) or `worker-unresponsive` (a call past its timeout, a missed heartbeat). */
+  readonly reason: 'worker-crashed' | 'worker-unresponsive';
+  readonly message: string;
+  /** Restarts within the restart window, this one included. */
+  readonly restarts: number;
+  /** False when the restart budget is spent: every later call fails with `worker-failed`. */
+  readonly restarted: boolean;
+  /** The models that were loaded, loaded again from the cache in the new worker. */
+  readonly models: readonly ReloadedModel[];
+  /** From the loss to the last model loaded again. */
+  readonly ms: number;
+}
+
+/** Events of `rt.on`. */
+export interface RuntimeEvents {
+  'worker-restart': WorkerRestartEvent;
+}

@@ -88,3 +88,38 @@ export function checkRetryPolicy(policy: Partial<RetryPolicy>): Partial<RetryPol
   }
   return { ...policy };
 }
+
+/** A timeout in ms: a positive number, or `Infinity` for none. */
+export function checkTimeout(option: string, value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
+    throw new StateError('invalid-options', `${option} must be a number of ms > 0 (or Infinity), got ${value}`, {
+      details: { option, expected: 'number > 0 or Infinity', actual: String(value) },
+    });
+  }
+  return value;
+}
+
+/** `createRuntime({ supervisor })`: how the runtime watches and restarts its worker. */
+export interface SupervisorSettings {
+  /** Ms between pings of an idle worker; one unanswered as long means it hangs. */
+  readonly heartbeatMs: number;
+  /** Restarts allowed within `restartWindowMs` before the runtime gives up. */
+  readonly maxRestarts: number;
+  readonly restartWindowMs: number;
+}
+
+const defaultSupervisor: SupervisorSettings = { heartbeatMs: 5_000, maxRestarts: 5, restartWindowMs: 60_000 };
+
+export function checkSupervisor(settings: Partial<SupervisorSettings>): SupervisorSettings {
+  for (const [key, value] of Object.entries(settings)) {
+    const valid = key === 'maxRestarts' ? Number.isInteger(value) && value >= 0 : Number.isFinite(value) && value > 0;
+    if (!Object.hasOwn(defaultSupervisor, key) || !valid) {
+      throw new StateError(
+        'invalid-options',
+        `supervisor.${key} must be ${key === 'maxRestarts' ? 'an integer >= 0' : 'a number of ms > 0'}, got ${value}`,
+        { details: { option: `supervisor.${key}`, expected: Object.keys(defaultSupervisor).join(' | '), actual: String(value) } },
+      );
+    }
+  }
+  return { ...defaultSupervisor, ...settings };
+}

@@ -1,15 +1,26 @@
 import { proxy } from 'comlink';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
-import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
-import type { Backend, CacheOptions, LoadProgress } from '../types.js';
+import { Emitter } from '../lib/emitter.js';
+import { defaultRestartPolicy } from '../lib/restart-budget.js';
+import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
-import { checkBackends, checkCache, checkManifestKeys, checkRetryPolicy, checkThreads, knownBackends } from './check-options.js';
+import {
+  checkBackends,
+  checkCache,
+  checkManifestKeys,
+  checkRetryPolicy,
+  checkSupervisor,
+  checkThreads,
+  checkTimeout,
+  knownBackends,
+  type SupervisorSettings,
+} from './check-options.js';
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
 import { spawnWorker } from './spawn-worker.js';
-import { WorkerConnection } from './worker-connection.js';
+import { Supervisor } from './supervisor.js';
 
 /** Options of `createRuntime`. Every field has a default. */
 export interface RuntimeOptions {
@@ -36,6 +47,18 @@ export interface RuntimeOptions {
   cache?: boolean | CacheOptions;
   /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
   createWorker?: () => Worker;
+  /**
+   * Milliseconds a `model.run` may take before it rejects with `call-timeout` and the worker,
+   * presumed hung, is restarted. Default 60 000; `Infinity` turns it off. Per model:
+   * `rt.load(source, { runTimeoutMs })`; per call: `model.run(feeds, { timeoutMs })`.
+   */
+  runTimeoutMs?: number;
+  /**
+   * How the runtime watches its worker: `heartbeatMs` (default 5 000) between pings of an idle
+   * worker, and how many restarts (`maxRestarts`, default 5) within `restartWindowMs` (60 000)
+   * before it gives up.
+   */
+  supervisor?: Partial<SupervisorSettings>;
 }
 
 /** `rt.cache`: what webinfer keeps in IndexedDB. */
@@ -61,6 +84,8 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Overrides the runtime's `backends` for this model. */
   backends?: readonly Backend[];
+  /** Overrides the runtime's `runTimeoutMs` for this model's runs. */
+  runTimeoutMs?: number;
 }
 
 const ignore = () => undefined;
@@ -75,23 +100,43 @@ const ignore = () => undefined;
  * await rt.close();
  */
 export class Runtime {
-  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'createWorker' | 'manifestKeys'>> &
+  readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'manifestKeys' | 'runTimeoutMs'>> &
     Pick<RuntimeOptions, 'threads' | 'download'> & { cache: false | CacheOptions };
+  readonly #events = new Emitter<RuntimeEvents>();
+  readonly #supervisor: Supervisor;
   #persistAsked = false;
-  #connection: WorkerConnection | undefined;
-  #closed = false;
-  #nextCallId = 1;
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
     this.#options = {
       cache: checkCache(options.cache ?? true),
       backends: checkBackends(options.backends ?? knownBackends),
-      createWorker: options.createWorker ?? spawnWorker,
       manifestKeys: checkManifestKeys(options.manifestKeys ?? []),
+      runTimeoutMs: checkTimeout('runTimeoutMs', options.runTimeoutMs ?? 60_000),
       ...(options.threads === undefined ? {} : { threads: checkThreads(options.threads) }),
       ...(options.download === undefined ? {} : { download: checkRetryPolicy(options.download) }),
     };
+    const supervisor = checkSupervisor(options.supervisor ?? {});
+    this.#supervisor = new Supervisor({
+      createWorker: options.createWorker ?? spawnWorker,
+      heartbeatMs: supervisor.heartbeatMs,
+      restart: { ...defaultRestartPolicy, maxRestarts: supervisor.maxRestarts, windowMs: supervisor.restartWindowMs },
+      events: this.#events,
+    });
+  }
+
+  /**
+   * Calls `listener` with each event of `type`; returns the function that stops it.
+   *
+   * @example
+   * rt.on('worker-restart', (e) => console.warn(`worker restarted (${e.reason}): ${e.message}`));
+   */
+  on<K extends keyof RuntimeEvents>(type: K, listener: (event: RuntimeEvents[K]) => void): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  off<K extends keyof RuntimeEvents>(type: K, listener: (event: RuntimeEvents[K]) => void): void {
+    this.#events.off(type, listener);
   }
 
   /**
@@ -99,13 +144,15 @@ export class Runtime {
    * manifest URL, a bare `.onnx` URL, or `{ url, sha256 }` for one file that must match the hash.
    */
   async load(source: LoadSource, options: LoadOptions = {}): Promise<Model> {
-    const connection = this.#connect();
     if (this.#options.cache && this.#options.cache.persist === true && !this.#persistAsked) {
       this.#persistAsked = true;
       void this.cache.persist();
     }
     const backends = options.backends ? checkBackends(options.backends) : this.#options.backends;
-    const callId = this.#nextCallId++;
+    const runTimeoutMs =
+      options.runTimeoutMs === undefined ? this.#options.runTimeoutMs : checkTimeout('runTimeoutMs', options.runTimeoutMs);
+    const supervisor = this.#supervisor;
+    const callId = supervisor.nextCallId();
     let settled = false;
     const onProgress = options.onProgress;
     const progress =
@@ -132,14 +179,14 @@ export class Runtime {
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
     };
-    const loading = connection.call((remote) => remote.load(request, progress));
+    const loading = supervisor.call((remote) => remote.load(request, progress));
     try {
-      const { handle, info } = await abortable(loading, options.signal, () => {
-        connection.call((remote) => remote.abort(callId)).catch(ignore);
+      const reply = await abortable(loading, options.signal, () => {
+        supervisor.call((remote) => remote.abort(callId)).catch(ignore);
         // The worker may finish before it hears of the abort: free what it loaded.
-        loading.then(({ handle }) => connection.call((remote) => remote.dispose(handle))).catch(ignore);
+        loading.then(({ handle }) => supervisor.call((remote) => remote.dispose(handle))).catch(ignore);
       });
-      return new Model(connection, handle, info);
+      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs });
     } finally {
       settled = true;
     }
@@ -154,12 +201,12 @@ export class Runtime {
    */
   get cache(): ModelCache {
     return {
-      list: async () => this.#connect().call((remote) => remote.cacheList()),
-      delete: async (id, version) => this.#connect().call((remote) => remote.cacheDelete(id, version)),
-      clear: async () => this.#connect().call((remote) => remote.cacheClear()),
+      list: async () => this.#supervisor.call((remote) => remote.cacheList()),
+      delete: async (id, version) => this.#supervisor.call((remote) => remote.cacheDelete(id, version)),
+      clear: async () => this.#supervisor.call((remote) => remote.cacheClear()),
       usage: async () => {
         const [usage, persisted] = await Promise.all([
-          this.#connect().call((remote) => remote.cacheUsage()),
+          this.#supervisor.call((remote) => remote.cacheUsage()),
           storageManager()
             ?.persisted?.()
             .catch(() => undefined),
@@ -175,15 +222,7 @@ export class Runtime {
 
   /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */
   async close(): Promise<void> {
-    this.#closed = true;
-    this.#connection?.close();
-    this.#connection = undefined;
-  }
-
-  #connect(): WorkerConnection {
-    if (this.#closed) throw new StateError('runtime-closed', 'The runtime was closed');
-    this.#connection ??= new WorkerConnection(this.#options.createWorker());
-    return this.#connection;
+    this.#supervisor.close();
   }
 }
 

@@ -3,8 +3,9 @@ import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import type { Feeds, ModelInfo, Outputs, RunTimings } from '../types.js';
+import { checkTimeout } from './check-options.js';
 import { prepareFeeds } from './prepare-feeds.js';
-import type { WorkerConnection } from './worker-connection.js';
+import type { Supervisor } from './supervisor.js';
 
 /** Options of one `model.run` call. */
 export interface RunOptions {
@@ -15,6 +16,8 @@ export interface RunOptions {
    * whole `ArrayBuffer` is transferred to the worker and reads as empty (detached) afterwards.
    */
   keepInputs?: boolean;
+  /** Overrides the model's run timeout (`runTimeoutMs`) for this call. */
+  timeoutMs?: number;
 }
 
 /** What `model.runDetailed` resolves to. */
@@ -34,14 +37,16 @@ export interface RunResult {
 export class Model {
   /** What the model is and where it runs. */
   readonly info: ModelInfo;
-  readonly #connection: WorkerConnection;
-  readonly #handle: number;
+  readonly #supervisor: Supervisor;
+  readonly #key: number;
+  readonly #runTimeoutMs: number;
   #disposed = false;
 
   /** @internal Made by `Runtime.load`. */
-  constructor(connection: WorkerConnection, handle: number, info: ModelInfo) {
-    this.#connection = connection;
-    this.#handle = handle;
+  constructor(supervisor: Supervisor, key: number, info: ModelInfo, options: { runTimeoutMs: number }) {
+    this.#supervisor = supervisor;
+    this.#key = key;
+    this.#runTimeoutMs = options.runTimeoutMs;
     this.info = info;
   }
 
@@ -60,8 +65,11 @@ export class Model {
     validateFeeds(feeds, this.info.inputs);
     const started = performance.now();
     const prepared = prepareFeeds(feeds, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
+    const timeoutMs = options.timeoutMs === undefined ? this.#runTimeoutMs : checkTimeout('timeoutMs', options.timeoutMs);
     const reply = await abortable(
-      this.#connection.call((remote) => remote.run(this.#handle, transfer(prepared.feeds, prepared.transfer))),
+      this.#supervisor.callModel(this.#key, (remote, handle) => remote.run(handle, transfer(prepared.feeds, prepared.transfer)), {
+        timeoutMs,
+      }),
       options.signal,
     );
     return { outputs: reply.outputs, timings: { ...reply.timings, roundTripMs: performance.now() - started } };
@@ -71,7 +79,7 @@ export class Model {
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    await this.#connection.call((remote) => remote.dispose(this.#handle));
+    await this.#supervisor.release(this.#key);
   }
 
   #assertUsable(): void {

@@ -3,36 +3,84 @@ import { StateError, WorkerError } from '../errors.js';
 import { unwire, type Wire, type WireApi } from '../lib/wire.js';
 import type { WorkerApi } from '../worker/api.js';
 
+export type WorkerRemote = Remote<WireApi<WorkerApi>>;
+
+export interface ConnectionOptions {
+  /**
+   * Called once when the worker, after it started, is found dead or unresponsive; every pending
+   * call has then been rejected. Never called after `close`.
+   */
+  readonly onLost: (error: WorkerError) => void;
+  /** How often the page pings an idle worker; it is lost when a ping goes unanswered as long. */
+  readonly heartbeatMs: number;
+}
+
+export interface CallOptions {
+  /** Rejects this call with `call-timeout` after so many ms, and ends the worker as hung. */
+  readonly timeoutMs?: number;
+}
+
+/** How long a new worker may take to load its script and answer. */
+const startTimeoutMs = 30_000;
+let nextLockId = 0;
+
 /**
- * The page's link to one worker: typed calls through Comlink, with every pending call rejected
- * when the worker fails to start or the connection is closed, so no promise is left hanging.
+ * The page's link to one worker: typed calls through Comlink, and the watch on its life. Browsers
+ * fire no event when a worker dies, and Comlink leaves calls to a dead worker pending forever
+ * (comlink #601, #692), so the worker holds a Web Lock for its whole life and the page queues for
+ * it: the browser grants it to the page the moment the worker ends. A heartbeat while idle, and
+ * per-call timeouts while busy (a worker inside `session.run` cannot answer a ping), catch a hung
+ * worker, and browsers without Web Locks. A lost worker rejects every pending call.
  */
 export class WorkerConnection {
   readonly #worker: Worker;
-  readonly #remote: Remote<WireApi<WorkerApi>>;
+  readonly #remote: WorkerRemote;
+  readonly #options: ConnectionOptions;
   readonly #pending = new Set<(error: Error) => void>();
+  readonly #watch = new AbortController();
+  readonly #heartbeat: ReturnType<typeof setInterval>;
+  #started = false;
+  #pinging = false;
   #failure: Error | undefined;
 
-  constructor(worker: Worker) {
+  constructor(worker: Worker, options: ConnectionOptions) {
     this.#worker = worker;
+    this.#options = options;
     this.#remote = wrap<WireApi<WorkerApi>>(worker);
     // A module worker that fails to load or throws at top level reports only an `error` event.
+    // After it started, an `error` event is an uncaught exception in it, not its death.
     worker.addEventListener('error', (event) => {
+      if (this.#started) return;
       event.preventDefault();
       const message =
         event instanceof ErrorEvent && event.message ? event.message : 'the worker script failed to load or crashed';
       this.#fail(new WorkerError('worker-failed', `webinfer's worker failed: ${message}`));
     });
     worker.addEventListener('messageerror', () => {
-      this.#fail(new WorkerError('worker-failed', "webinfer's worker sent a message that could not be deserialized"));
+      this.#lose(new WorkerError('worker-crashed', "webinfer's worker sent a message that could not be deserialized"));
     });
+    this.#heartbeat = setInterval(() => this.#ping(), options.heartbeatMs);
+    void this.#attach();
   }
 
   /** Calls one worker method; rejects with the worker's error, class and code intact. */
-  call<T>(invoke: (remote: Remote<WireApi<WorkerApi>>) => Promise<Wire<T>>): Promise<T> {
+  call<T>(invoke: (remote: WorkerRemote) => Promise<Wire<T>>, options: CallOptions = {}): Promise<T> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise<T>((resolve, reject) => {
       this.#pending.add(reject);
+      const { timeoutMs } = options;
+      const timer =
+        timeoutMs !== undefined && Number.isFinite(timeoutMs)
+          ? setTimeout(() => {
+              const details = { timeoutMs };
+              reject(new WorkerError('call-timeout', `The call took longer than its ${timeoutMs} ms timeout`, { details }));
+              this.#lose(
+                new WorkerError('worker-unresponsive', `webinfer's worker ran a call past its ${timeoutMs} ms timeout`, {
+                  details,
+                }),
+              );
+            }, timeoutMs)
+          : undefined;
       invoke(this.#remote)
         .then((wire) => resolve(unwire(wire)))
         .catch((error: unknown) =>
@@ -42,20 +90,82 @@ export class WorkerConnection {
               : new WorkerError('worker-failed', `Could not reach webinfer's worker: ${String(error)}`, { cause: error }),
           ),
         )
-        .finally(() => this.#pending.delete(reject));
+        .finally(() => {
+          clearTimeout(timer);
+          this.#pending.delete(reject);
+        });
     });
   }
 
   /** Ends the worker; calls still pending reject with `runtime-closed`. */
   close(): void {
-    this.#fail(new StateError('runtime-closed', 'The runtime was closed'));
-    this.#remote[releaseProxy]();
-    this.#worker.terminate();
+    this.#end(new StateError('runtime-closed', 'The runtime was closed'));
   }
 
-  #fail(error: Error): void {
-    this.#failure ??= error;
+  async #attach(): Promise<void> {
+    const lockName = `webinfer-worker-${Date.now().toString(36)}-${nextLockId++}-${Math.random().toString(36).slice(2)}`;
+    const startTimer = setTimeout(
+      () => this.#fail(new WorkerError('worker-failed', `webinfer's worker did not start within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
+    let held: boolean;
+    try {
+      held = await this.call((remote) => remote.attach(lockName));
+    } catch {
+      return; // failed to start (reported by #fail), or closed
+    } finally {
+      clearTimeout(startTimer);
+    }
+    this.#started = true;
+    if (!held) return;
+    // Granted to the page only once the worker's hold ends: when the worker does.
+    await navigator.locks
+      .request(lockName, { signal: this.#watch.signal }, () => {
+        this.#lose(new WorkerError('worker-crashed', "webinfer's worker ended (terminated, closed or crashed)"));
+      })
+      .catch(() => undefined); // the watch was aborted: closed, or already lost
+  }
+
+  /** Pings an idle worker; a ping unanswered for a whole period means it hangs. */
+  #ping(): void {
+    if (!this.#started || this.#pinging || this.#pending.size > 0 || this.#failure) return;
+    this.#pinging = true;
+    const { heartbeatMs } = this.#options;
+    const missed = setTimeout(
+      () =>
+        this.#lose(new WorkerError('worker-unresponsive', `webinfer's worker did not answer a ping within ${heartbeatMs} ms`)),
+      heartbeatMs,
+    );
+    this.#remote
+      .ping()
+      .then(() => clearTimeout(missed))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#pinging = false;
+      });
+  }
+
+  /** The worker died or hangs after it started: end it and tell the supervisor. */
+  #lose(error: WorkerError): void {
+    if (this.#failure) return;
+    this.#end(error);
+    this.#options.onLost(error);
+  }
+
+  /** The worker could not start: its calls fail, nothing is restarted. */
+  #fail(error: WorkerError): void {
+    if (this.#failure || this.#started) return;
+    this.#end(error);
+  }
+
+  #end(error: Error): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    clearInterval(this.#heartbeat);
+    this.#watch.abort();
     for (const reject of this.#pending) reject(error);
     this.#pending.clear();
+    this.#remote[releaseProxy]();
+    this.#worker.terminate();
   }
 }

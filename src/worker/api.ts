@@ -49,6 +49,14 @@ export interface RunReply {
  * as a `Wire`, see `lib/wire.ts`). Buffers of feeds and outputs are transferred, not copied.
  */
 export interface WorkerApi {
+  /**
+   * Takes the Web Lock `lockName` for the worker's whole life, so the page learns of its death
+   * (terminated, closed, crashed) the moment the browser releases it. Resolves to whether the
+   * lock is held: false where Web Locks are missing (insecure contexts).
+   */
+  attach(lockName: string): Promise<boolean>;
+  /** Answers at once: the page's heartbeat while no call is in flight. */
+  ping(): 'pong';
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;
   run(handle: number, feeds: Feeds): Promise<RunReply>;
   dispose(handle: number): Promise<void>;

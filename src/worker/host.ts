@@ -38,6 +38,9 @@ export function createHost(): WorkerApi {
   };
 
   return {
+    attach: holdLifeLock,
+    ping: () => 'pong',
+
     async load(request: LoadRequest, onProgress) {
       const controller = new AbortController();
       loads.set(request.callId, controller);
@@ -129,6 +132,20 @@ export function createHost(): WorkerApi {
       return { bytes, runtimeBytes, ...(origin ? { origin } : {}) };
     },
   };
+}
+
+/** Holds `lockName` until this worker ends; resolves once it is held (see `WorkerApi.attach`). */
+function holdLifeLock(lockName: string): Promise<boolean> {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return Promise.resolve(false);
+  return new Promise((held) => {
+    locks
+      .request(lockName, () => {
+        held(true);
+        return new Promise<never>(() => {});
+      })
+      .catch(() => held(false));
+  });
 }
 
 /** Frees the port of a Comlink callback proxy once the call that got it is over. */

@@ -17,6 +17,11 @@ test.each([
   [{ threads: 1.5 }, 'threads'],
   [{ manifestKeys: ['not-a-key'] }, 'manifestKeys'],
   [{ manifestKeys: 'AAAA' }, 'manifestKeys'],
+  [{ runTimeoutMs: 0 }, 'runTimeoutMs'],
+  [{ runTimeoutMs: Number.NaN }, 'runTimeoutMs'],
+  [{ supervisor: { heartbeatMs: -1 } }, 'supervisor.heartbeatMs'],
+  [{ supervisor: { maxRestarts: 1.5 } }, 'supervisor.maxRestarts'],
+  [{ supervisor: { restartEvery: 5 } }, 'supervisor.restartEvery'],
 ])('bad options %j are refused with invalid-options naming %s', (options, option) => {
   try {
     createRuntime({ ...(options as object), createWorker: noWorker });
@@ -25,6 +30,12 @@ test.each([
     expect(error).toBeInstanceOf(StateError);
     expect(error).toMatchObject({ code: 'invalid-options', details: { option } });
   }
+});
+
+test('runTimeoutMs may be Infinity (no timeout), and the supervisor settings are partial', () => {
+  expect(() =>
+    createRuntime({ runTimeoutMs: Number.POSITIVE_INFINITY, supervisor: { maxRestarts: 0 }, createWorker: noWorker }),
+  ).not.toThrow();
 });
 
 test('a closed runtime refuses to load', async () => {

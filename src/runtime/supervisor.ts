@@ -1,0 +1,179 @@
+import { StateError, WorkerError } from '../errors.js';
+import type { Emitter } from '../lib/emitter.js';
+import { RestartBudget, type RestartPolicy } from '../lib/restart-budget.js';
+import type { Wire } from '../lib/wire.js';
+import type { ModelInfo, ReloadedModel, RuntimeEvents } from '../types.js';
+import type { LoadReply, LoadRequest } from '../worker/api.js';
+import { type CallOptions, WorkerConnection, type WorkerRemote } from './worker-connection.js';
+
+export interface SupervisorOptions {
+  readonly createWorker: () => Worker;
+  readonly heartbeatMs: number;
+  readonly restart: RestartPolicy;
+  readonly events: Emitter<RuntimeEvents>;
+}
+
+/** A model the runtime loaded: how to load it again, and its handle in the current worker. */
+interface Adopted {
+  readonly request: LoadRequest;
+  readonly info: ModelInfo;
+  handle: number;
+  /** Set when a restart could not load it again. */
+  failure?: WorkerError | undefined;
+}
+
+/**
+ * Keeps a runtime's worker alive, as a process supervisor does. When the worker dies or hangs
+ * (see `WorkerConnection`), its pending calls have been rejected; the supervisor starts a new one
+ * within a restart budget, loads every model that was loaded into it again (from the cache, as a
+ * warm start), and only then lets calls through again. Models keep a stable key across workers.
+ */
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #budget: RestartBudget;
+  readonly #models = new Map<number, Adopted>();
+  #connection: WorkerConnection | undefined;
+  /** Settles when the current worker is ready for calls (after a restart, once models are back). */
+  #ready: Promise<void> = Promise.resolve();
+  #failure: Error | undefined;
+  #nextKey = 1;
+  #nextCallId = 1;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#budget = new RestartBudget(options.restart);
+  }
+
+  /** Names a `load` call, for `abort(callId)`. */
+  nextCallId(): number {
+    return this.#nextCallId++;
+  }
+
+  /** Calls the worker once it is ready; rejects with its error, class and code intact. */
+  async call<T>(invoke: (remote: WorkerRemote) => Promise<Wire<T>>, options?: CallOptions): Promise<T> {
+    await this.#settled();
+    return this.#connect().call(invoke, options);
+  }
+
+  /** Calls the worker about the model `key`, with its handle in the current worker. */
+  async callModel<T>(
+    key: number,
+    invoke: (remote: WorkerRemote, handle: number) => Promise<Wire<T>>,
+    options?: CallOptions,
+  ): Promise<T> {
+    await this.#settled();
+    const model = this.#models.get(key);
+    if (!model) throw new StateError('model-disposed', `Model ${key} is not loaded (disposed)`, { details: { key } });
+    if (model.failure) throw model.failure;
+    return this.#connect().call((remote) => invoke(remote, model.handle), options);
+  }
+
+  /** Takes charge of a model the worker loaded: it is loaded again after each restart. */
+  adopt(request: LoadRequest, reply: LoadReply): number {
+    const key = this.#nextKey++;
+    this.#models.set(key, { request, info: reply.info, handle: reply.handle });
+    return key;
+  }
+
+  /** Forgets the model `key` and releases its session, unless its worker is gone already. */
+  async release(key: number): Promise<void> {
+    const model = this.#models.get(key);
+    if (!model) return;
+    this.#models.delete(key);
+    await this.#settled();
+    if (model.failure || !this.#connection) return;
+    await this.#connection.call((remote) => remote.dispose(model.handle));
+  }
+
+  /** Ends the worker; pending and later calls reject with `runtime-closed`. */
+  close(): void {
+    this.#failure = new StateError('runtime-closed', 'The runtime was closed');
+    this.#connection?.close();
+    this.#connection = undefined;
+    this.#models.clear();
+  }
+
+  #connect(): WorkerConnection {
+    if (this.#failure) throw this.#failure;
+    if (!this.#connection) {
+      const connection: WorkerConnection = new WorkerConnection(this.#options.createWorker(), {
+        heartbeatMs: this.#options.heartbeatMs,
+        onLost: (error) => {
+          if (this.#connection !== connection) return;
+          this.#connection = undefined;
+          this.#ready = this.#restart(error);
+        },
+      });
+      this.#connection = connection;
+    }
+    return this.#connection;
+  }
+
+  /** Waits for the latest restart, however many happened while waiting. */
+  async #settled(): Promise<void> {
+    let ready: Promise<void>;
+    do {
+      ready = this.#ready;
+      await ready;
+    } while (ready !== this.#ready);
+    if (this.#failure) throw this.#failure;
+  }
+
+  async #restart(lost: WorkerError): Promise<void> {
+    const started = performance.now();
+    const reason = lost.code === 'worker-unresponsive' ? 'worker-unresponsive' : 'worker-crashed';
+    const delay = this.#budget.next();
+    const restarts = this.#budget.recent;
+    if (delay === undefined) {
+      const { maxRestarts, windowMs } = this.#options.restart;
+      this.#failure = new WorkerError(
+        'worker-failed',
+        `webinfer's worker was lost ${maxRestarts + 1} times within ${windowMs} ms; not restarting it (last: ${lost.message})`,
+        { cause: lost, details: { restarts: maxRestarts, windowMs } },
+      );
+      this.#options.events.emit('worker-restart', {
+        reason,
+        message: lost.message,
+        restarts,
+        restarted: false,
+        models: [],
+        ms: performance.now() - started,
+      });
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    if (this.#failure) return;
+    const connection = this.#connect();
+    const models: ReloadedModel[] = [];
+    for (const model of this.#models.values()) {
+      const { id, version } = model.info;
+      try {
+        const reply = await connection.call((remote) => remote.load({ ...model.request, callId: this.nextCallId() }));
+        model.handle = reply.handle;
+        model.failure = undefined;
+        models.push({ id, version, ok: true });
+      } catch (error) {
+        // Lost again meanwhile: the restart that follows takes over.
+        if (this.#connection !== connection) return;
+        const message = error instanceof Error ? error.message : String(error);
+        model.failure = new WorkerError(
+          'model-reload-failed',
+          `Model "${id}" could not be loaded again after a worker restart: ${message}`,
+          {
+            cause: error,
+            details: { id, version },
+          },
+        );
+        models.push({ id, version, ok: false, error: message });
+      }
+    }
+    this.#options.events.emit('worker-restart', {
+      reason,
+      message: lost.message,
+      restarts,
+      restarted: true,
+      models,
+      ms: performance.now() - started,
+    });
+  }
+}
