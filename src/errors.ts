@@ -58,7 +58,7 @@ export type ErrorCode =
   | BackendErrorCode
   | StateErrorCode
   | WorkerErrorCode
-  | 'aborted'
+  | AbortErrorCode
   | 'internal';
 
 /** Facts about a failure, safe to structured-clone across the worker boundary. */
@@ -169,12 +169,15 @@ export class WorkerError extends WebinferError {
   }
 }
 
-/** The caller's `AbortSignal` fired. */
+/** `aborted`: the caller's `AbortSignal` fired; `deadline-exceeded`: a run was still queued at its deadline. */
+export type AbortErrorCode = 'aborted' | 'deadline-exceeded';
+
+/** The caller's `AbortSignal` fired, or a request's deadline passed before it could start. */
 export class AbortError extends WebinferError {
   override readonly name = 'AbortError';
-  declare readonly code: 'aborted';
-  constructor(message = 'The operation was aborted', options?: WebinferErrorOptions) {
-    super('aborted', message, options);
+  declare readonly code: AbortErrorCode;
+  constructor(message = 'The operation was aborted', options?: WebinferErrorOptions & { code?: AbortErrorCode }) {
+    super(options?.code ?? 'aborted', message, options);
   }
 }
 
@@ -192,7 +195,7 @@ const rebuilders = {
   BackendError: (code, message, options) => new BackendError(code as BackendErrorCode, message, options),
   StateError: (code, message, options) => new StateError(code as StateErrorCode, message, options),
   WorkerError: (code, message, options) => new WorkerError(code as WorkerErrorCode, message, options),
-  AbortError: (_code, message, options) => new AbortError(message, options),
+  AbortError: (code, message, options) => new AbortError(message, { ...options, code: code as AbortErrorCode }),
 } as const satisfies Record<string, Rebuild>;
 
 type ErrorName = keyof typeof rebuilders;

@@ -25,6 +25,7 @@ export { Model } from './runtime/model.js';
 
 export type { CachedModel } from './artifacts/store/model-store.js';
 export type {
+  AbortErrorCode,
   BackendErrorCode,
   ErrorCode,
   ErrorDetails,
@@ -52,6 +53,7 @@ export type {
   LoadTimings,
   ModelInfo,
   Outputs,
+  Priority,
   ReloadedModel,
   RunTimings,
   RuntimeEvents,

@@ -162,7 +162,7 @@ export interface LoadProgress extends StageProgress {
 
 /** Milliseconds spent in each phase of one `run`, measured in the worker. */
 export interface RunTimings {
-  /** Time waiting for the session (WebGPU sessions run one call at a time). */
+  /** Time waiting in the model's queue: a session runs one call at a time, by priority. */
   readonly queueMs: number;
   /** Input checks and tensor construction. */
   readonly prepareMs: number;
@@ -200,3 +200,6 @@ export interface WorkerRestartEvent {
 export interface RuntimeEvents {
   'worker-restart': WorkerRestartEvent;
 }
+
+/** Where a run goes in its model's queue: `high` before `normal` (the default) before `low`. */
+export type Priority = 'high' | 'normal' | 'low';

@@ -1,6 +1,6 @@
 import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
 import { StateError } from '../errors.js';
-import type { Backend, CacheOptions } from '../types.js';
+import type { Backend, CacheOptions, Priority } from '../types.js';
 
 /** Checks of `createRuntime` options: each refuses a bad value with `invalid-options` naming it. */
 
@@ -122,4 +122,15 @@ export function checkSupervisor(settings: Partial<SupervisorSettings>): Supervis
     }
   }
   return { ...defaultSupervisor, ...settings };
+}
+
+const priorities: readonly Priority[] = ['high', 'normal', 'low'];
+
+export function checkPriority(priority: Priority): Priority {
+  if (!priorities.includes(priority)) {
+    throw new StateError('invalid-options', `priority must be one of ${priorities.join(', ')}, got ${JSON.stringify(priority)}`, {
+      details: { option: 'priority', expected: priorities.join(' | '), actual: String(priority) },
+    });
+  }
+  return priority;
 }

@@ -2,15 +2,27 @@ import { transfer } from 'comlink';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import { validateFeeds } from '../session/validate-feeds.js';
-import type { Feeds, ModelInfo, Outputs, RunTimings } from '../types.js';
-import { checkTimeout } from './check-options.js';
+import type { Feeds, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
+import type { RunRequest } from '../worker/api.js';
+import { checkPriority, checkTimeout } from './check-options.js';
 import { prepareFeeds } from './prepare-feeds.js';
 import type { Supervisor } from './supervisor.js';
+import type { WorkerRemote } from './worker-connection.js';
 
 /** Options of one `model.run` call. */
 export interface RunOptions {
-  /** Rejects the call with an `AbortError`; the worker drops the result. */
+  /**
+   * Rejects the call with an `AbortError`. A run still queued is dropped in the worker and never
+   * reaches the session; one already running finishes there and its result is dropped.
+   */
   signal?: AbortSignal;
+  /** Its place in the model's queue: `high` runs before `normal` (the default) before `low`. */
+  priority?: Priority;
+  /**
+   * Ms from this call by which the run must have started in the worker: still queued then, it
+   * rejects with an `AbortError` whose code is `deadline-exceeded`, without running.
+   */
+  deadlineMs?: number;
   /**
    * Copy inputs instead of transferring their buffers. By default a feed whose `data` spans its
    * whole `ArrayBuffer` is transferred to the worker and reads as empty (detached) afterwards.
@@ -66,12 +78,18 @@ export class Model {
     const started = performance.now();
     const prepared = prepareFeeds(feeds, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
     const timeoutMs = options.timeoutMs === undefined ? this.#runTimeoutMs : checkTimeout('timeoutMs', options.timeoutMs);
-    const reply = await abortable(
-      this.#supervisor.callModel(this.#key, (remote, handle) => remote.run(handle, transfer(prepared.feeds, prepared.transfer)), {
-        timeoutMs,
-      }),
-      options.signal,
-    );
+    const request: RunRequest = {
+      callId: this.#supervisor.nextCallId(),
+      ...(options.priority === undefined ? {} : { priority: checkPriority(options.priority) }),
+      ...(options.deadlineMs === undefined
+        ? {}
+        : { deadline: performance.timeOrigin + started + checkTimeout('deadlineMs', options.deadlineMs) }),
+    };
+    const call = (remote: WorkerRemote, handle: number) =>
+      remote.run(handle, transfer(prepared.feeds, prepared.transfer), request);
+    const reply = await abortable(this.#supervisor.callModel(this.#key, call, { timeoutMs }), options.signal, () => {
+      this.#supervisor.callModel(this.#key, (remote, handle) => remote.cancel(handle, request.callId)).catch(() => undefined);
+    });
     return { outputs: reply.outputs, timings: { ...reply.timings, roundTripMs: performance.now() - started } };
   }
 

@@ -1,8 +1,8 @@
-import { ModelError } from '../errors.js';
-import { SerialQueue } from '../lib/serial-queue.js';
+import { AbortError, ModelError } from '../errors.js';
 import type { Feeds, ModelInfo } from '../types.js';
 import type { RunReply } from '../worker/api.js';
 import type { ChosenSession } from './create-session.js';
+import { type QueueOptions, RequestQueue } from './request-queue.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 import { validateFeeds } from './validate-feeds.js';
 
@@ -10,17 +10,18 @@ import { validateFeeds } from './validate-feeds.js';
 export class LoadedModel {
   readonly info: ModelInfo;
   readonly #chosen: ChosenSession;
-  /** WebGPU sessions run one call at a time; wasm sessions run calls concurrently. */
-  readonly #queue: SerialQueue | undefined;
+  readonly #queue = new RequestQueue();
 
   constructor(chosen: ChosenSession, info: ModelInfo) {
     this.#chosen = chosen;
     this.info = info;
-    this.#queue = chosen.backend === 'webgpu' ? new SerialQueue() : undefined;
   }
 
-  /** Runs the model once; the reply's buffers are meant to be transferred to the page. */
-  async run(feeds: Feeds): Promise<RunReply & { buffers: ArrayBuffer[] }> {
+  /**
+   * Runs the model once, when its turn in the queue comes; the reply's buffers are meant to be
+   * transferred to the page.
+   */
+  async run(feeds: Feeds, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     validateFeeds(feeds, this.info.inputs);
@@ -54,7 +55,12 @@ export class LoadedModel {
         },
       };
     };
-    return this.#queue ? this.#queue.run(execute) : execute();
+    return this.#queue.run(execute, options);
+  }
+
+  /** Drops the queued run `id`; a run already started finishes, and the page ignores its result. */
+  cancel(id: number): void {
+    this.#queue.cancel(id, new AbortError('The run was cancelled'));
   }
 
   async release(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
-import type { Backend, CacheOptions, Feeds, LoadProgress, ModelInfo, Outputs, RunTimings } from '../types.js';
+import type { Backend, CacheOptions, Feeds, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
 export interface LoadRequest {
@@ -39,6 +39,18 @@ export interface CacheUsage {
   readonly persisted?: boolean;
 }
 
+/** How one run is queued in the worker. */
+export interface RunRequest {
+  /** Names the run for `cancel`. */
+  readonly callId: number;
+  readonly priority?: Priority;
+  /**
+   * When it must have started, in ms since the epoch (`performance.timeOrigin + performance.now()`,
+   * comparable across the page and the worker); dropped with `deadline-exceeded` after that.
+   */
+  readonly deadline?: number;
+}
+
 export interface RunReply {
   readonly outputs: Outputs;
   readonly timings: RunTimings;
@@ -58,7 +70,9 @@ export interface WorkerApi {
   /** Answers at once: the page's heartbeat while no call is in flight. */
   ping(): 'pong';
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;
-  run(handle: number, feeds: Feeds): Promise<RunReply>;
+  run(handle: number, feeds: Feeds, request?: RunRequest): Promise<RunReply>;
+  /** Drops a queued run (see `RunRequest.callId`); does nothing once it started or ended. */
+  cancel(handle: number, callId: number): void;
   dispose(handle: number): Promise<void>;
   /** Aborts the `load` named by `callId`; does nothing if it has finished. */
   abort(callId: number): void;

@@ -103,9 +103,20 @@ export function createHost(): WorkerApi {
       }
     },
 
-    async run(handle, feeds) {
-      const { outputs, timings, buffers } = await modelFor(handle).run(feeds);
+    async run(handle, feeds, request) {
+      const queueing = request && {
+        id: request.callId,
+        ...(request.priority === undefined ? {} : { priority: request.priority }),
+        ...(request.deadline === undefined
+          ? {}
+          : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
+      };
+      const { outputs, timings, buffers } = await modelFor(handle).run(feeds, queueing);
       return withTransfer({ outputs, timings }, buffers);
+    },
+
+    cancel(handle, callId) {
+      models.get(handle)?.cancel(callId);
     },
 
     async dispose(handle) {
