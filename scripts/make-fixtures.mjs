@@ -13,6 +13,8 @@
 //                   [1,256]. Tuned to take ~2 ms per run (after warm-up) on the 1-thread WASM backend,
 //                   for queueing / concurrency / timing tests. Layers cycle through 4 weight matrices
 //                   to keep the file ~1 MB (a loaded session still grows memory by ~60 MB).
+//   row-mixing.onnx x: float32 ['batch',3] -> y = Softmax(x, axis=0): every row depends on the
+//                   others, though its shapes look batchable; micro-batching must refuse it.
 //
 // All models: ir_version 8, opset 17 (default domain), producer_name "webinfer-fixtures".
 
@@ -105,6 +107,15 @@ function mlpModel() {
     ],
     input: [tensorValueInfo('x', FLOAT, ['batch', 4])],
     output: [tensorValueInfo('logits', FLOAT, ['batch', 3])],
+  };
+}
+
+function rowMixingModel() {
+  return {
+    name: 'row-mixing',
+    node: [node('Softmax', ['x'], ['y'], { axis: 0 })],
+    input: [tensorValueInfo('x', FLOAT, ['batch', 3])],
+    output: [tensorValueInfo('y', FLOAT, ['batch', 3])],
   };
 }
 
@@ -201,6 +212,7 @@ writeModel('add.onnx', addModel());
 writeModel('mlp.onnx', mlpModel());
 writeModel('int64-bool.onnx', int64BoolModel());
 writeModel('heavy.onnx', heavyModel());
+writeModel('row-mixing.onnx', rowMixingModel());
 writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
 
 // The same MLP with its weights in an external-data file, and a manifest naming both.

@@ -42,9 +42,11 @@ export type { SupervisorSettings } from './runtime/check-options.js';
 export type { LoadOptions, ModelCache, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
+export type { BatchingOptions } from './session/batcher.js';
 export type {
   Backend,
   BackendAttempt,
+  BatchingInfo,
   CacheOptions,
   CacheStatus,
   Feeds,

@@ -95,6 +95,22 @@ export interface ModelInfo {
   readonly loadMs: number;
   /** Where `loadMs` went. */
   readonly loadTimings: LoadTimings;
+  /** Present when concurrent runs are stacked into one (`rt.load(source, { batching })`). */
+  readonly batching?: BatchingInfo;
+}
+
+/** How a model batches concurrent runs. */
+export interface BatchingInfo {
+  /** Rows in one run at most. */
+  readonly maxBatch: number;
+  /** How long the oldest waiting run waits for others. */
+  readonly maxDelayMs: number;
+  /**
+   * Whether a probe at load found stacked runs give exactly the outputs of single runs. False
+   * when the probe could not be built (dimensions past the first are symbolic), with `unverifiedReason`.
+   */
+  readonly verified: boolean;
+  readonly unverifiedReason?: string;
 }
 
 /** The phases of one load, in milliseconds measured in the worker. */
@@ -166,8 +182,10 @@ export interface RunTimings {
   readonly queueMs: number;
   /** Input checks and tensor construction. */
   readonly prepareMs: number;
-  /** `session.run` itself. */
+  /** `session.run` itself (of the whole batch, when batched). */
   readonly inferenceMs: number;
+  /** Requests that ran together in one `session.run`: 1 unless the model batches. */
+  readonly batchSize: number;
   /** From the worker receiving the call to it sending the reply. */
   readonly workerMs: number;
 }

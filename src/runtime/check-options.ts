@@ -1,5 +1,6 @@
 import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
 import { StateError } from '../errors.js';
+import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, Priority } from '../types.js';
 
 /** Checks of `createRuntime` options: each refuses a bad value with `invalid-options` naming it. */
@@ -133,4 +134,25 @@ export function checkPriority(priority: Priority): Priority {
     });
   }
   return priority;
+}
+
+/** `rt.load(source, { batching: true })`: up to 32 rows per run, waiting at most 2 ms for them. */
+export const defaultBatching = { maxBatch: 32, maxDelayMs: 2 } as const;
+
+export function checkBatchingOption(batching: boolean | Partial<BatchingOptions>): BatchingOptions | undefined {
+  if (batching === false) return undefined;
+  if (batching === true) return { ...defaultBatching };
+  const refuse = (option: string, expected: string, actual: unknown): never => {
+    throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
+      details: { option, expected, actual: String(actual) },
+    });
+  };
+  if (typeof batching !== 'object' || batching === null)
+    return refuse('batching', 'a boolean or { maxBatch, maxDelayMs }', batching);
+  const unknown = Object.keys(batching).find((key) => !Object.hasOwn(defaultBatching, key));
+  if (unknown !== undefined) refuse(`batching.${unknown}`, 'one of maxBatch, maxDelayMs', unknown);
+  const { maxBatch = defaultBatching.maxBatch, maxDelayMs = defaultBatching.maxDelayMs } = batching;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) refuse('batching.maxBatch', 'an integer >= 1', maxBatch);
+  if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) refuse('batching.maxDelayMs', 'a number of ms >= 0', maxDelayMs);
+  return { maxBatch, maxDelayMs };
 }

@@ -4,10 +4,12 @@ import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
+import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
 import {
   checkBackends,
+  checkBatchingOption,
   checkCache,
   checkManifestKeys,
   checkRetryPolicy,
@@ -86,6 +88,13 @@ export interface LoadOptions {
   backends?: readonly Backend[];
   /** Overrides the runtime's `runTimeoutMs` for this model's runs. */
   runTimeoutMs?: number;
+  /**
+   * Stack concurrent runs into one `session.run` (dynamic micro-batching): `true` for up to 32
+   * rows, waiting at most 2 ms for them, or `{ maxBatch, maxDelayMs }`. Off by default. The load
+   * fails with `not-batchable` unless every input and output starts with one named dynamic
+   * dimension and a probe finds batched outputs identical to single runs (`model.info.batching`).
+   */
+  batching?: boolean | Partial<BatchingOptions>;
 }
 
 const ignore = () => undefined;
@@ -151,6 +160,7 @@ export class Runtime {
     const backends = options.backends ? checkBackends(options.backends) : this.#options.backends;
     const runTimeoutMs =
       options.runTimeoutMs === undefined ? this.#options.runTimeoutMs : checkTimeout('runTimeoutMs', options.runTimeoutMs);
+    const batching = options.batching === undefined ? undefined : checkBatchingOption(options.batching);
     const supervisor = this.#supervisor;
     const callId = supervisor.nextCallId();
     let settled = false;
@@ -178,6 +188,7 @@ export class Runtime {
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
+      ...(batching ? { batching } : {}),
     };
     const loading = supervisor.call((remote) => remote.load(request, progress));
     try {

@@ -1,69 +1,86 @@
 import { AbortError, ModelError } from '../errors.js';
-import type { Feeds, ModelInfo } from '../types.js';
+import type { Feeds, ModelInfo, Outputs } from '../types.js';
 import type { RunReply } from '../worker/api.js';
+import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
 import type { ChosenSession } from './create-session.js';
 import { type QueueOptions, RequestQueue } from './request-queue.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 import { validateFeeds } from './validate-feeds.js';
+
+/** One `session.run`, with its outputs copied out of onnxruntime-web. */
+interface Inference {
+  readonly outputs: Outputs;
+  readonly prepareMs: number;
+  readonly inferenceMs: number;
+}
 
 /** A ready session in the worker, with what the page was told about it. */
 export class LoadedModel {
   readonly info: ModelInfo;
   readonly #chosen: ChosenSession;
   readonly #queue = new RequestQueue();
+  readonly #batcher: Batcher | undefined;
 
-  constructor(chosen: ChosenSession, info: ModelInfo) {
+  /** With `batching`, concurrent requests are stacked into one run (the caller checked the model allows it). */
+  constructor(chosen: ChosenSession, info: ModelInfo, batching?: BatchingOptions) {
     this.#chosen = chosen;
     this.info = info;
+    this.#batcher = batching && new Batcher(this.#queue, (feeds) => this.infer(feeds), batching);
   }
 
   /**
-   * Runs the model once, when its turn in the queue comes; the reply's buffers are meant to be
-   * transferred to the page.
+   * Runs the model once, when its turn in the queue comes (stacked with other requests when
+   * batching is on); the reply's buffers are meant to be transferred to the page.
    */
   async run(feeds: Feeds, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     validateFeeds(feeds, this.info.inputs);
-    const execute = async () => {
-      const started = performance.now();
-      const ortFeeds = toOrtFeeds(this.#chosen.ort, feeds);
-      const prepared = performance.now();
-      let results: Awaited<ReturnType<ChosenSession['session']['run']>>;
-      try {
-        results = await this.#chosen.session.run(ortFeeds);
-      } catch (error) {
-        throw new ModelError(
-          'inference-failed',
-          `Inference failed on ${this.info.backend}: ${error instanceof Error ? error.message : String(error)}`,
-          {
-            details: { model: this.info.id, backend: this.info.backend },
-            cause: error,
-          },
+    const result: BatchedResult = this.#batcher
+      ? await this.#batcher.submit(feeds, options)
+      : await this.#queue.run(
+          async () => ({ ...(await this.infer(feeds)), queueMs: performance.now() - received, batchSize: 1 }),
+          options,
         );
-      }
-      const finished = performance.now();
-      const { outputs, buffers } = fromOrtOutputs(results);
-      return {
-        outputs,
-        buffers,
-        timings: {
-          queueMs: started - received,
-          prepareMs: prepared - started,
-          inferenceMs: finished - prepared,
-          workerMs: performance.now() - received,
-        },
-      };
+    const { outputs, queueMs, prepareMs, inferenceMs, batchSize } = result;
+    return {
+      outputs,
+      buffers: ownBuffers(outputs),
+      timings: { queueMs, prepareMs, inferenceMs, batchSize, workerMs: performance.now() - received },
     };
-    return this.#queue.run(execute, options);
   }
 
   /** Drops the queued run `id`; a run already started finishes, and the page ignores its result. */
   cancel(id: number): void {
-    this.#queue.cancel(id, new AbortError('The run was cancelled'));
+    const error = new AbortError('The run was cancelled');
+    if (!this.#batcher?.cancel(id, error)) this.#queue.cancel(id, error);
+  }
+
+  /** Runs the session once on `feeds`, now: callers go through the queue. */
+  async infer(feeds: Feeds): Promise<Inference> {
+    const started = performance.now();
+    const ortFeeds = toOrtFeeds(this.#chosen.ort, feeds);
+    const prepared = performance.now();
+    let results: Awaited<ReturnType<ChosenSession['session']['run']>>;
+    try {
+      results = await this.#chosen.session.run(ortFeeds);
+    } catch (error) {
+      throw new ModelError(
+        'inference-failed',
+        `Inference failed on ${this.info.backend}: ${error instanceof Error ? error.message : String(error)}`,
+        { details: { model: this.info.id, backend: this.info.backend }, cause: error },
+      );
+    }
+    const finished = performance.now();
+    return { outputs: fromOrtOutputs(results), prepareMs: prepared - started, inferenceMs: finished - prepared };
   }
 
   async release(): Promise<void> {
     await this.#chosen.session.release();
   }
+}
+
+/** The outputs' buffers, to transfer: each output owns its own (see `fromOrtOutputs`, `splitOutputs`). */
+function ownBuffers(outputs: Outputs): ArrayBuffer[] {
+  return Object.values(outputs).flatMap(({ data }) => (ArrayBuffer.isView(data) ? [data.buffer as ArrayBuffer] : []));
 }

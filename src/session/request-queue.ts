@@ -98,7 +98,8 @@ export class RequestQueue {
   }
 }
 
-function deadlineError(deadlineMs: number): AbortError {
+/** The error of a run dropped for its deadline: on arrival (`deadlineMs` <= 0), or while it waited. */
+export function deadlineError(deadlineMs: number): AbortError {
   const message =
     deadlineMs <= 0
       ? `The run arrived ${-deadlineMs} ms after its deadline`

@@ -13,10 +13,11 @@ export function toOrtFeeds(ort: OrtModule, feeds: Feeds): Record<string, OrtTens
 }
 
 /**
- * Turns session outputs into plain tensors and lists their buffers for transfer. A view over
- * part of a larger buffer is copied first, so only the output's own bytes cross to the page.
+ * Turns session outputs into plain tensors, each owning its whole buffer so that it can be
+ * transferred: a view over part of a larger (or shared) buffer is copied first, so only the
+ * output's own bytes cross to the page.
  */
-export function fromOrtOutputs(outputs: Readonly<Record<string, OrtTensor>>): { outputs: Outputs; buffers: ArrayBuffer[] } {
+export function fromOrtOutputs(outputs: Readonly<Record<string, OrtTensor>>): Outputs {
   const result: Outputs = {};
   const buffers = new Set<ArrayBuffer>();
   for (const [name, tensor] of Object.entries(outputs)) {
@@ -29,7 +30,7 @@ export function fromOrtOutputs(outputs: Readonly<Record<string, OrtTensor>>): { 
     result[name] = { type: tensor.type as TensorType, data, dims: [...tensor.dims] } as Tensor;
     tensor.dispose();
   }
-  return { outputs: result, buffers: [...buffers] };
+  return result;
 }
 
 type ValueMetadata = {

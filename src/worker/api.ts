@@ -1,6 +1,7 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
+import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, Feeds, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
@@ -19,6 +20,8 @@ export interface LoadRequest {
   readonly threads?: number;
   /** Names this call for `abort(callId)`. */
   readonly callId: number;
+  /** Stack concurrent runs into one, after checking the model allows it (`not-batchable` if not). */
+  readonly batching?: BatchingOptions;
 }
 
 export interface LoadReply {

@@ -7,12 +7,13 @@ import { AbortError, StateError } from '../errors.js';
 import { meterProgress } from '../lib/meter-progress.js';
 import { throttleProgress } from '../lib/throttle-progress.js';
 import { withTransfer } from '../lib/wire.js';
+import { checkBatching } from '../session/batch-probe.js';
 import { createSession } from '../session/create-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
 import { describeValues } from '../session/tensors.js';
-import type { ModelInfo } from '../types.js';
+import type { BatchingInfo, ModelInfo } from '../types.js';
 import type { LoadRequest, WorkerApi } from './api.js';
 
 /**
@@ -87,14 +88,22 @@ export function createHost(): WorkerApi {
           ...(chosen.fallbackReason ? { fallbackReason: chosen.fallbackReason } : {}),
           ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
         };
-        if (controller.signal.aborted) {
-          await chosen.session.release();
+        let batching: BatchingInfo | undefined;
+        try {
           controller.signal.throwIfAborted();
+          if (request.batching) {
+            const probe = new LoadedModel(chosen, info);
+            batching = await checkBatching(info.inputs, info.outputs, request.batching, (feeds) => probe.infer(feeds));
+          }
+        } catch (error) {
+          await chosen.session.release();
+          throw error;
         }
         const handle = nextHandle++;
-        models.set(handle, new LoadedModel(chosen, info));
+        const model = new LoadedModel(chosen, batching ? { ...info, batching } : info, request.batching);
+        models.set(handle, model);
         report?.({ stage: 'ready', loaded: artifacts.bytes, total: artifacts.bytes });
-        return { handle, info };
+        return { handle, info: model.info };
       } catch (error) {
         throw controller.signal.aborted ? new AbortError('The load was aborted', { cause: error }) : error;
       } finally {

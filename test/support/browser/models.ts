@@ -5,12 +5,15 @@ import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
 import mlpManifestUrl from '../../fixtures/models/mlp.manifest.json?url';
 import mlpUrl from '../../fixtures/models/mlp.onnx?url';
 import mlpExternalManifestUrl from '../../fixtures/models/mlp-external.manifest.json?url';
+import rowMixingUrl from '../../fixtures/models/row-mixing.onnx?url';
 
 export const models = {
   add: addUrl,
   mlp: mlpUrl,
   int64Bool: int64BoolUrl,
   heavy: heavyUrl,
+  /** y = Softmax(x) over the batch axis: shapes that look batchable, rows that are not independent. */
+  rowMixing: rowMixingUrl,
   /** webinfer/manifest@1 for mlp.onnx, written by scripts/make-fixtures.mjs. */
   mlpManifest: mlpManifestUrl,
   /** The same MLP with its weights in an ONNX external-data file, and a manifest naming both. */

@@ -1,0 +1,75 @@
+import { afterAll, expect, test } from 'vitest';
+import { createRuntime, ModelError, type RunResult } from '../../src/index.js';
+import { models } from '../support/browser/models.js';
+
+/**
+ * Dynamic micro-batching: concurrent runs of a model whose rows are independent are stacked into
+ * one `session.run` and split back, with exactly the outputs of runs made one by one; a model
+ * whose shapes or behaviour do not allow it is refused at load.
+ */
+const rt = createRuntime({ backends: ['wasm'] });
+afterAll(() => rt.close());
+
+const row = (i: number, rows = 1) =>
+  ({
+    x: { type: 'float32', data: Float32Array.from({ length: 4 * rows }, (_, j) => Math.sin(i * 10 + j)), dims: [rows, 4] },
+  }) as const;
+
+test('32 concurrent runs give exactly the outputs of 32 runs one by one, in fewer session runs', async () => {
+  const batched = await rt.load(models.mlp, { batching: true });
+  expect(batched.info.batching).toEqual({ maxBatch: 32, maxDelayMs: 2, verified: true });
+  const alone = await rt.load(models.mlp);
+  const sequential: Float32Array[] = [];
+  for (let i = 0; i < 32; i++) sequential.push((await alone.run(row(i))).logits?.data as Float32Array);
+  const concurrent = await Promise.all(Array.from({ length: 32 }, (_, i) => batched.runDetailed(row(i))));
+  concurrent.forEach((result, i) => {
+    expect(result.outputs.logits?.dims).toEqual([1, 3]);
+    expect(result.outputs.logits?.data).toEqual(sequential[i]);
+  });
+  const sizes = concurrent.map((result) => result.timings.batchSize);
+  expect(Math.max(...sizes)).toBeGreaterThan(1);
+  expect(sizes.every((size) => size <= 32)).toBe(true);
+});
+
+test('requests of several rows are stacked and split back by their own row counts', async () => {
+  const batched = await rt.load(models.mlp, { batching: { maxBatch: 8, maxDelayMs: 20 } });
+  const alone = await rt.load(models.mlp);
+  const sizes = [1, 3, 2, 4];
+  const results = await Promise.all(sizes.map((rows, i) => batched.runDetailed(row(i, rows))));
+  for (const [i, rows] of sizes.entries()) {
+    const expected = (await alone.run(row(i, rows))).logits;
+    expect((results[i] as RunResult).outputs.logits).toEqual(expected);
+  }
+  // 10 rows, at most 8 per run: never all four together.
+  expect(results.every((result) => result.timings.batchSize < 4)).toBe(true);
+});
+
+test('a model whose first dimension is fixed is refused with not-batchable', async () => {
+  const error = await rt.load(models.heavy, { batching: true }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ModelError);
+  expect(error).toMatchObject({ code: 'not-batchable' });
+  expect((error as Error).message).toMatch(/\[1, 256\]/);
+});
+
+test('a model whose rows depend on each other is caught by the probe and refused', async () => {
+  await expect(rt.load(models.rowMixing, { batching: true })).rejects.toMatchObject({
+    name: 'ModelError',
+    code: 'not-batchable',
+    details: { output: 'y' },
+  });
+  // Without batching it loads and runs: softmax over a batch of one row is all ones.
+  const model = await rt.load(models.rowMixing);
+  const { y } = await model.run({ x: { type: 'float32', data: new Float32Array(3), dims: [1, 3] } });
+  expect(y?.data).toEqual(new Float32Array([1, 1, 1]));
+});
+
+test('bad batching options are refused with invalid-options', async () => {
+  await expect(rt.load(models.mlp, { batching: { maxBatch: 0 } })).rejects.toMatchObject({
+    code: 'invalid-options',
+    details: { option: 'batching.maxBatch' },
+  });
+  await expect(rt.load(models.mlp, { batching: { wait: 1 } as never })).rejects.toMatchObject({
+    code: 'invalid-options',
+    details: { option: 'batching.wait' },
+  });
+});
