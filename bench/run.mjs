@@ -1,12 +1,13 @@
 /**
  * `npm run bench` (after `npm run build`): P1, warm start against session create from memory;
  * P2, the round trip of `model.run` against `session.run` in the worker; P3, main-thread long
- * tasks through webinfer against onnxruntime-web on the page; P4 and P5, the cache read and the
+ * tasks through webinfer against onnxruntime-web on the page; P6, 32 concurrent requests with
+ * micro-batching against one request of 32 rows; P4 and P5, the cache read and the
  * download pipeline of a 200 MB model against their parts alone, per chunk size; P7, the
  * page-side entry's gzip size. Builds bench/page for production against dist/, serves it
  * cross-origin isolated, runs each task in a fresh Chromium context, prints a table and one line
  * per figure, and writes every raw sample to a JSON file under the OS temp folder.
- * `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only (p1, p2, p3,
+ * `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only (p1, p2, p3, p6,
  * storage), and the storage figures for some chunk sizes (MiB) only. `--only huge` runs the
  * opt-in load of a model past 2 GB (2.25 GiB written under the OS temp folder; minutes).
  */
@@ -15,13 +16,13 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hugeModel, largeModel, largeModelReference, writeLargeModel } from '../scripts/lib/large-model.mjs';
+import { batchableModel, hugeModel, largeModel, largeModelReference, writeLargeModel } from '../scripts/lib/large-model.mjs';
 import { pageEntrySize } from '../scripts/lib/page-entry-size.mjs';
 import { serveStatic } from '../scripts/lib/serve-static.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildPage } from './lib/page.mjs';
 import { printReport } from './lib/report.mjs';
-import { summarizeEcho, summarizeP1, summarizeP2, summarizeP3, summarizeStorage } from './lib/summary.mjs';
+import { summarizeEcho, summarizeP1, summarizeP2, summarizeP3, summarizeP6, summarizeStorage } from './lib/summary.mjs';
 
 /** @typedef {import('./shared/protocol.js').ModelName} ModelName */
 /** @typedef {import('./shared/protocol.js').BenchTask} BenchTask */
@@ -39,7 +40,7 @@ const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',
   (mib) => mib * 1024 * 1024,
 );
 const onlyArg = process.argv.indexOf('--only');
-const only = new Set(onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'storage']);
+const only = new Set(onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'storage']);
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const started = performance.now();
@@ -65,6 +66,7 @@ function syntheticModel(spec) {
 }
 if (only.has('p1') || only.has('storage')) syntheticModel(largeModel);
 if (only.has('huge')) syntheticModel(hugeModel);
+if (only.has('p6')) syntheticModel(batchableModel);
 const server = await serveStatic(join(workDir, 'page'));
 const browser = await launchBrowser();
 
@@ -77,6 +79,8 @@ const p1 = /** @type {Report['p1']} */ ({});
 const storage = /** @type {Report['storage']} */ ([]);
 /** @type {Report['huge']} */
 let huge;
+/** @type {Report['p6']} */
+let p6;
 /** @type {boolean[]} */
 const isolation = [];
 let failures = 0;
@@ -97,7 +101,13 @@ async function attempt(task) {
     failures++;
     const message = error instanceof Error ? error.message : String(error);
     const subject =
-      'model' in task ? task.model : task.kind === 'storage' ? `${task.chunkBytes / 2 ** 20} MiB chunks` : 'the model past 2 GB';
+      'model' in task
+        ? task.model
+        : task.kind === 'storage'
+          ? `${task.chunkBytes / 2 ** 20} MiB chunks`
+          : task.kind === 'p6'
+            ? 'the batchable model'
+            : 'the model past 2 GB';
     console.error(`bench: ${task.kind} on ${subject} failed: ${message.split('\n')[0]}`);
     return { error: message };
   }
@@ -130,6 +140,12 @@ try {
       raw[`${model}-p1`] = warm;
       p1[model] = summarizeP1(warm);
     }
+  }
+  if (only.has('p6')) {
+    /** @type {import('./shared/protocol.js').P6Result | import('./lib/summary.mjs').Failed} */
+    const result = await attempt({ kind: 'p6', runs: 15 });
+    raw.p6 = result;
+    p6 = summarizeP6(result);
   }
   if (only.has('storage')) {
     for (const chunkBytes of chunkSizes) {
@@ -165,6 +181,6 @@ const meta = {
 };
 const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
-writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, storage, huge, p7 }, raw }, null, 2)}\n`);
-printReport({ meta, p1, p2, echo, p3, storage, huge, p7, resultsPath });
+writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, storage, huge, p7 }, raw }, null, 2)}\n`);
+printReport({ meta, p1, p2, echo, p3, p6, storage, huge, p7, resultsPath });
 if (failures > 0) process.exitCode = 1;

@@ -151,3 +151,33 @@ export function summarizeStorage(chunkBytes, result) {
     alone: a,
   };
 }
+
+/**
+ * P6: medians of the alternated runs. `ratio` is concurrent ÷ (b) one request of 32 rows, the
+ * goal's figure; `speedup` is (a) one by one ÷ concurrent.
+ *
+ * @typedef {{ verified: boolean, concurrentMs: number, sequentialMs: number, oneBatchMs: number, ratio: number,
+ *   speedup: number, meanBatchSize: number, busyTransitMs: number, idleTransitMs: number }} P6Summary
+ */
+
+/**
+ * @param {import('../shared/protocol.js').P6Result | Failed} p6
+ * @returns {P6Summary | Failed}
+ */
+export function summarizeP6(p6) {
+  if (isFailed(p6)) return p6;
+  const concurrentMs = median(p6.concurrentMs);
+  const sequentialMs = median(p6.sequentialMs);
+  const oneBatchMs = median(p6.oneBatchMs);
+  return {
+    verified: p6.verified,
+    concurrentMs,
+    sequentialMs,
+    oneBatchMs,
+    ratio: concurrentMs / oneBatchMs,
+    speedup: sequentialMs / concurrentMs,
+    meanBatchSize: sum(p6.batchSizes) / p6.batchSizes.length,
+    busyTransitMs: median(p6.busyTransitMs),
+    idleTransitMs: median(p6.idleTransitMs),
+  };
+}

@@ -5,6 +5,7 @@ import { benchHuge } from './huge.js';
 import { benchWarmStart, fromManifest, singleFile } from './p1.js';
 import { benchRoundTrip } from './p2.js';
 import { benchMainThread, benchWebinfer } from './p3.js';
+import { benchBatching } from './p6.js';
 import { benchStorage, largeManifest } from './storage.js';
 import { workloads } from './workloads.js';
 
@@ -31,6 +32,8 @@ window.bench = async (task: BenchTask) => {
           : await singleFile(workloads[task.model].url, `bench-${task.model}`);
       return benchWarmStart(task, model);
     }
+    case 'p6':
+      return benchBatching(task);
     case 'storage':
       return benchStorage(task);
     case 'huge':

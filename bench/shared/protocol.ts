@@ -17,6 +17,7 @@ export type BenchTask =
   | { readonly kind: 'echo'; readonly model: ModelName; readonly warmup: number; readonly runs: number }
   | { readonly kind: 'p1'; readonly model: ModelName | 'large'; readonly runs: number }
   | { readonly kind: 'storage'; readonly chunkBytes: number }
+  | { readonly kind: 'p6'; readonly runs: number }
   | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
@@ -72,6 +73,24 @@ export interface P1Result {
   readonly cacheStates: string[];
   /** `model.info.loadTimings` of each warm start: where its time went. */
   readonly timings: { manifestMs: number; cacheReadMs: number; sessionMs: number }[];
+}
+
+/** P6, micro-batching (see bench/page/p6.ts): one entry per alternated run. */
+export interface P6Result {
+  readonly kind: 'p6';
+  /** Whether the load's probe found batched outputs identical to single runs. */
+  readonly verified: boolean;
+  /** (a) 32 single-row requests, one after another, batching off. */
+  readonly sequentialMs: number[];
+  /** 32 single-row requests at once, batching on. */
+  readonly concurrentMs: number[];
+  /** (b) one request of 32 rows. */
+  readonly oneBatchMs: number[];
+  /** `timings.batchSize` of every concurrent request. */
+  readonly batchSizes: number[];
+  /** Round trip − worker time of every concurrent request, and of a lone request after each run. */
+  readonly busyTransitMs: number[];
+  readonly idleTransitMs: number[];
 }
 
 /** P4 and P5 on the large model for one chunk size (see bench/page/storage.ts). */
@@ -153,7 +172,7 @@ export interface HugeLoad {
   };
 }
 
-export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult | HugeResult;
+export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult | HugeResult | P6Result;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;

@@ -20,6 +20,7 @@ const { FLOAT } = onnx.TensorProto.DataType;
  * @property {number} features
  * @property {number} layers
  * @property {string[]} weightFiles Layers are spread evenly over them.
+ * @property {string} [batchDim] Names the first dimension of `x` and `y` (dynamic) instead of 1.
  */
 
 /** @type {SyntheticModel} */
@@ -59,6 +60,21 @@ export const mediumModel = {
   weightFiles: ['medium.weights-0.bin', 'medium.weights-1.bin'],
 };
 
+/**
+ * 16 MiB over a dynamic `batch` dimension: one row reads every weight for little arithmetic, so
+ * stacking rows pays (the micro-batching figure, P6).
+ *
+ * @type {SyntheticModel}
+ */
+export const batchableModel = {
+  id: 'batchable',
+  file: 'batchable.onnx',
+  features: 1024,
+  layers: 4,
+  weightFiles: ['batchable.weights.bin'],
+  batchDim: 'batch',
+};
+
 /** @param {SyntheticModel} spec */
 const layerBytes = (spec) => spec.features * spec.features * 4;
 /** @param {SyntheticModel} spec */
@@ -85,8 +101,8 @@ export function layerWeights(layer, spec = largeModel) {
  */
 function graph(spec) {
   const { features, layers, weightFiles } = spec;
-  /** @param {number[]} d */
-  const dims = (d) => ({ tensorType: { elemType: FLOAT, shape: { dim: d.map((dimValue) => ({ dimValue })) } } });
+  const rows = spec.batchDim === undefined ? { dimValue: 1 } : { dimParam: spec.batchDim };
+  const value = () => ({ tensorType: { elemType: FLOAT, shape: { dim: [rows, { dimValue: features }] } } });
   const node = [];
   const initializer = [];
   let previous = 'x';
@@ -112,8 +128,8 @@ function graph(spec) {
     name: spec.id,
     node,
     initializer,
-    input: [{ name: 'x', type: dims([1, features]) }],
-    output: [{ name: 'y', type: dims([1, features]) }],
+    input: [{ name: 'x', type: value() }],
+    output: [{ name: 'y', type: value() }],
   };
 }
 
