@@ -42,7 +42,13 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
-      browserProject('browser', ['test/browser/**/*.test.ts'], [...baseChromiumArgs, webgpuArg]),
+      // ForceEagerMeasureMemory: performance.measureUserAgentSpecificMemory() answers at once
+      // instead of at the next GC (~15 s here), for the memory checks of worker-recycling.test.ts.
+      browserProject(
+        'browser',
+        ['test/browser/**/*.test.ts'],
+        [...baseChromiumArgs, webgpuArg, '--enable-blink-features=ForceEagerMeasureMemory'],
+      ),
       browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
       {
         // Top-level pages in Playwright, for what Vitest's test iframe cannot do (DevTools quota overrides).

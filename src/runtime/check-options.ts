@@ -100,25 +100,55 @@ export function checkTimeout(option: string, value: number): number {
   return value;
 }
 
-/** `createRuntime({ supervisor })`: how the runtime watches and restarts its worker. */
+/** `createRuntime({ supervisor })`: how the runtime watches, restarts and recycles its worker. */
 export interface SupervisorSettings {
   /** Ms between pings of an idle worker; one unanswered as long means it hangs. */
   readonly heartbeatMs: number;
   /** Restarts allowed within `restartWindowMs` before the runtime gives up. */
   readonly maxRestarts: number;
   readonly restartWindowMs: number;
+  /**
+   * End the worker once its last model is disposed, so its wasm memory (which never shrinks)
+   * goes back to the system; the next load starts a new one. Default true.
+   */
+  readonly recycleWhenIdle: boolean;
+  /** With `recycleWhenIdle: false`: end it once it has no model and has created this many sessions. */
+  readonly recycleAfterSessions: number;
 }
 
-const defaultSupervisor: SupervisorSettings = { heartbeatMs: 5_000, maxRestarts: 5, restartWindowMs: 60_000 };
+const defaultSupervisor: SupervisorSettings = {
+  heartbeatMs: 5_000,
+  maxRestarts: 5,
+  restartWindowMs: 60_000,
+  recycleWhenIdle: true,
+  recycleAfterSessions: Number.POSITIVE_INFINITY,
+};
+
+const supervisorChecks: Record<keyof SupervisorSettings, [expected: string, valid: (value: unknown) => boolean]> = {
+  heartbeatMs: ['a number of ms > 0', (v) => Number.isFinite(v) && (v as number) > 0],
+  maxRestarts: ['an integer >= 0', (v) => Number.isInteger(v) && (v as number) >= 0],
+  restartWindowMs: ['a number of ms > 0', (v) => Number.isFinite(v) && (v as number) > 0],
+  recycleWhenIdle: ['a boolean', (v) => typeof v === 'boolean'],
+  recycleAfterSessions: [
+    'an integer >= 1 or Infinity',
+    (v) => v === Number.POSITIVE_INFINITY || (Number.isInteger(v) && (v as number) >= 1),
+  ],
+};
 
 export function checkSupervisor(settings: Partial<SupervisorSettings>): SupervisorSettings {
   for (const [key, value] of Object.entries(settings)) {
-    const valid = key === 'maxRestarts' ? Number.isInteger(value) && value >= 0 : Number.isFinite(value) && value > 0;
-    if (!Object.hasOwn(defaultSupervisor, key) || !valid) {
+    const check = Object.hasOwn(supervisorChecks, key) ? supervisorChecks[key as keyof SupervisorSettings] : undefined;
+    if (!check?.[1](value)) {
       throw new StateError(
         'invalid-options',
-        `supervisor.${key} must be ${key === 'maxRestarts' ? 'an integer >= 0' : 'a number of ms > 0'}, got ${value}`,
-        { details: { option: `supervisor.${key}`, expected: Object.keys(defaultSupervisor).join(' | '), actual: String(value) } },
+        `supervisor.${key} must be ${check?.[0] ?? `one of ${Object.keys(supervisorChecks).join(', ')}`}, got ${value}`,
+        {
+          details: {
+            option: `supervisor.${key}`,
+            expected: check?.[0] ?? Object.keys(supervisorChecks).join(' | '),
+            actual: String(value),
+          },
+        },
       );
     }
   }

@@ -22,7 +22,7 @@ import {
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
 import { spawnWorker } from './spawn-worker.js';
-import { Supervisor } from './supervisor.js';
+import { Supervisor, type SupervisorOptions } from './supervisor.js';
 
 /** Options of `createRuntime`. Every field has a default. */
 export interface RuntimeOptions {
@@ -57,8 +57,9 @@ export interface RuntimeOptions {
   runTimeoutMs?: number;
   /**
    * How the runtime watches its worker: `heartbeatMs` (default 5 000) between pings of an idle
-   * worker, and how many restarts (`maxRestarts`, default 5) within `restartWindowMs` (60 000)
-   * before it gives up.
+   * worker; how many restarts (`maxRestarts`, default 5) within `restartWindowMs` (60 000)
+   * before it gives up; and when a worker with no model left is ended (`recycleWhenIdle`,
+   * default true; or `recycleAfterSessions`).
    */
   supervisor?: Partial<SupervisorSettings>;
 }
@@ -95,6 +96,11 @@ export interface LoadOptions {
    * dimension and a probe finds batched outputs identical to single runs (`model.info.batching`).
    */
   batching?: boolean | Partial<BatchingOptions>;
+  /**
+   * Give this model a worker of its own instead of the runtime's shared one: its runs never wait
+   * behind other models', and its worker (and wasm memory) ends when it is disposed.
+   */
+  ownWorker?: boolean;
 }
 
 const ignore = () => undefined;
@@ -112,7 +118,11 @@ export class Runtime {
   readonly #options: Required<Pick<RuntimeOptions, 'backends' | 'manifestKeys' | 'runTimeoutMs'>> &
     Pick<RuntimeOptions, 'threads' | 'download'> & { cache: false | CacheOptions };
   readonly #events = new Emitter<RuntimeEvents>();
+  readonly #supervisorOptions: SupervisorOptions;
+  /** The worker models share. */
   readonly #supervisor: Supervisor;
+  /** Workers of models loaded with `ownWorker`, each ended when its model is disposed. */
+  readonly #dedicated = new Set<Supervisor>();
   #persistAsked = false;
 
   /** @internal Made by `createRuntime`. */
@@ -125,13 +135,16 @@ export class Runtime {
       ...(options.threads === undefined ? {} : { threads: checkThreads(options.threads) }),
       ...(options.download === undefined ? {} : { download: checkRetryPolicy(options.download) }),
     };
-    const supervisor = checkSupervisor(options.supervisor ?? {});
-    this.#supervisor = new Supervisor({
+    const settings = checkSupervisor(options.supervisor ?? {});
+    this.#supervisorOptions = {
       createWorker: options.createWorker ?? spawnWorker,
-      heartbeatMs: supervisor.heartbeatMs,
-      restart: { ...defaultRestartPolicy, maxRestarts: supervisor.maxRestarts, windowMs: supervisor.restartWindowMs },
+      heartbeatMs: settings.heartbeatMs,
+      restart: { ...defaultRestartPolicy, maxRestarts: settings.maxRestarts, windowMs: settings.restartWindowMs },
       events: this.#events,
-    });
+      recycleWhenIdle: settings.recycleWhenIdle,
+      recycleAfterSessions: settings.recycleAfterSessions,
+    };
+    this.#supervisor = new Supervisor(this.#supervisorOptions);
   }
 
   /**
@@ -161,7 +174,7 @@ export class Runtime {
     const runTimeoutMs =
       options.runTimeoutMs === undefined ? this.#options.runTimeoutMs : checkTimeout('runTimeoutMs', options.runTimeoutMs);
     const batching = options.batching === undefined ? undefined : checkBatchingOption(options.batching);
-    const supervisor = this.#supervisor;
+    const supervisor = options.ownWorker ? this.#dedicatedSupervisor() : this.#supervisor;
     const callId = supervisor.nextCallId();
     let settled = false;
     const onProgress = options.onProgress;
@@ -198,6 +211,13 @@ export class Runtime {
         loading.then(({ handle }) => supervisor.call((remote) => remote.dispose(handle))).catch(ignore);
       });
       return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs });
+    } catch (error) {
+      // A worker of its own holds nothing else: it ends with the failed load.
+      if (supervisor !== this.#supervisor) {
+        supervisor.close();
+        this.#dedicated.delete(supervisor);
+      }
+      throw error;
     } finally {
       settled = true;
     }
@@ -234,6 +254,19 @@ export class Runtime {
   /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */
   async close(): Promise<void> {
     this.#supervisor.close();
+    for (const supervisor of this.#dedicated) supervisor.close();
+    this.#dedicated.clear();
+  }
+
+  /** A supervisor for one model's own worker, retired with it. */
+  #dedicatedSupervisor(): Supervisor {
+    const supervisor: Supervisor = new Supervisor({
+      ...this.#supervisorOptions,
+      recycleWhenIdle: true,
+      onRetired: () => this.#dedicated.delete(supervisor),
+    });
+    this.#dedicated.add(supervisor);
+    return supervisor;
   }
 }
 

@@ -11,6 +11,11 @@ export interface SupervisorOptions {
   readonly heartbeatMs: number;
   readonly restart: RestartPolicy;
   readonly events: Emitter<RuntimeEvents>;
+  /** When to end a worker that has no model left (see `SupervisorSettings`). */
+  readonly recycleWhenIdle: boolean;
+  readonly recycleAfterSessions: number;
+  /** Called when a worker with no model left is ended. */
+  readonly onRetired?: () => void;
 }
 
 /** A model the runtime loaded: how to load it again, and its handle in the current worker. */
@@ -36,6 +41,8 @@ export class Supervisor {
   /** Settles when the current worker is ready for calls (after a restart, once models are back). */
   #ready: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
+  /** Sessions the current worker created: its wasm memory only grows with them. */
+  #sessions = 0;
   #nextKey = 1;
   #nextCallId = 1;
 
@@ -70,19 +77,35 @@ export class Supervisor {
 
   /** Takes charge of a model the worker loaded: it is loaded again after each restart. */
   adopt(request: LoadRequest, reply: LoadReply): number {
+    this.#sessions++;
     const key = this.#nextKey++;
     this.#models.set(key, { request, info: reply.info, handle: reply.handle });
     return key;
   }
 
-  /** Forgets the model `key` and releases its session, unless its worker is gone already. */
+  /**
+   * Forgets the model `key` and releases its session, unless its worker is gone already. The
+   * worker's last model gone, the worker itself is ended when the recycling settings say so: the
+   * unit of cleanup, since wasm memory never shrinks.
+   */
   async release(key: number): Promise<void> {
     const model = this.#models.get(key);
     if (!model) return;
     this.#models.delete(key);
     await this.#settled();
-    if (model.failure || !this.#connection) return;
-    await this.#connection.call((remote) => remote.dispose(model.handle));
+    const connection = this.#connection;
+    if (!connection) return;
+    if (!model.failure) await connection.call((remote) => remote.dispose(model.handle));
+    const { recycleWhenIdle, recycleAfterSessions } = this.#options;
+    const idle = this.#models.size === 0 && connection.pending === 0 && this.#connection === connection;
+    if (idle && (recycleWhenIdle || this.#sessions >= recycleAfterSessions)) this.#retire(connection);
+  }
+
+  #retire(connection: WorkerConnection): void {
+    this.#connection = undefined;
+    this.#sessions = 0;
+    connection.close();
+    this.#options.onRetired?.();
   }
 
   /** Ends the worker; pending and later calls reject with `runtime-closed`. */
@@ -143,6 +166,7 @@ export class Supervisor {
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
     if (this.#failure) return;
+    this.#sessions = 0;
     const connection = this.#connect();
     const models: ReloadedModel[] = [];
     for (const model of this.#models.values()) {
@@ -151,6 +175,7 @@ export class Supervisor {
         const reply = await connection.call((remote) => remote.load({ ...model.request, callId: this.nextCallId() }));
         model.handle = reply.handle;
         model.failure = undefined;
+        this.#sessions++;
         models.push({ id, version, ok: true });
       } catch (error) {
         // Lost again meanwhile: the restart that follows takes over.

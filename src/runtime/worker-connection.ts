@@ -81,20 +81,30 @@ export class WorkerConnection {
               );
             }, timeoutMs)
           : undefined;
+      // No longer pending by the time the caller hears of it (see `pending`).
+      const settle = () => {
+        clearTimeout(timer);
+        this.#pending.delete(reject);
+      };
       invoke(this.#remote)
-        .then((wire) => resolve(unwire(wire)))
-        .catch((error: unknown) =>
+        .then((wire) => {
+          settle();
+          resolve(unwire(wire));
+        })
+        .catch((error: unknown) => {
+          settle();
           reject(
             error instanceof Error && 'code' in error
               ? error
               : new WorkerError('worker-failed', `Could not reach webinfer's worker: ${String(error)}`, { cause: error }),
-          ),
-        )
-        .finally(() => {
-          clearTimeout(timer);
-          this.#pending.delete(reject);
+          );
         });
     });
+  }
+
+  /** Calls not yet settled. */
+  get pending(): number {
+    return this.#pending.size;
   }
 
   /** Ends the worker; calls still pending reject with `runtime-closed`. */
