@@ -13,6 +13,8 @@
 //                   [1,256]. Tuned to take ~2 ms per run (after warm-up) on the 1-thread WASM backend,
 //                   for queueing / concurrency / timing tests. Layers cycle through 4 weight matrices
 //                   to keep the file ~1 MB (a loaded session still grows memory by ~60 MB).
+//   alloc.onnx      n: int64 [1] -> sum = ReduceSum(ConstantOfShape(n) of 1.0): allocates n floats
+//                   at run time, so a large n runs wasm out of memory (RELIABILITY.md 24).
 //   row-mixing.onnx x: float32 ['batch',3] -> y = Softmax(x, axis=0): every row depends on the
 //                   others, though its shapes look batchable; micro-batching must refuse it.
 //
@@ -107,6 +109,18 @@ function mlpModel() {
     ],
     input: [tensorValueInfo('x', FLOAT, ['batch', 4])],
     output: [tensorValueInfo('logits', FLOAT, ['batch', 3])],
+  };
+}
+
+function allocModel() {
+  return {
+    name: 'alloc',
+    node: [
+      node('ConstantOfShape', ['n'], ['ones'], { value: { dims: [1], dataType: FLOAT, floatData: [1] } }),
+      node('ReduceSum', ['ones'], ['sum'], { keepdims: 1 }),
+    ],
+    input: [tensorValueInfo('n', INT64, [1])],
+    output: [tensorValueInfo('sum', FLOAT, [1])],
   };
 }
 
@@ -213,6 +227,7 @@ writeModel('mlp.onnx', mlpModel());
 writeModel('int64-bool.onnx', int64BoolModel());
 writeModel('heavy.onnx', heavyModel());
 writeModel('row-mixing.onnx', rowMixingModel());
+writeModel('alloc.onnx', allocModel());
 writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
 
 // The same MLP with its weights in an external-data file, and a manifest naming both.

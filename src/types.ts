@@ -201,8 +201,11 @@ export interface ReloadedModel {
 
 /** `rt.on('worker-restart')`: the worker died or hung, and the runtime started a new one. */
 export interface WorkerRestartEvent {
-  /** `worker-crashed` (it ended) or `worker-unresponsive` (a call past its timeout, a missed heartbeat). */
-  readonly reason: 'worker-crashed' | 'worker-unresponsive';
+  /**
+   * `worker-crashed` (it ended), `worker-unresponsive` (a call past its timeout, a missed
+   * heartbeat), or `out-of-memory` (its wasm memory ran out; the models moved to a fresh worker).
+   */
+  readonly reason: 'worker-crashed' | 'worker-unresponsive' | 'out-of-memory';
   readonly message: string;
   /** Restarts within the restart window, this one included. */
   readonly restarts: number;

@@ -1,8 +1,8 @@
-import { StateError, WorkerError } from '../errors.js';
+import { isWebinferError, StateError, WorkerError } from '../errors.js';
 import type { Emitter } from '../lib/emitter.js';
 import { RestartBudget, type RestartPolicy } from '../lib/restart-budget.js';
 import type { Wire } from '../lib/wire.js';
-import type { ModelInfo, ReloadedModel, RuntimeEvents } from '../types.js';
+import type { ModelInfo, ReloadedModel, RuntimeEvents, WorkerRestartEvent } from '../types.js';
 import type { LoadReply, LoadRequest } from '../worker/api.js';
 import { type CallOptions, WorkerConnection, type WorkerRemote } from './worker-connection.js';
 
@@ -59,7 +59,7 @@ export class Supervisor {
   /** Calls the worker once it is ready; rejects with its error, class and code intact. */
   async call<T>(invoke: (remote: WorkerRemote) => Promise<Wire<T>>, options?: CallOptions): Promise<T> {
     await this.#settled();
-    return this.#connect().call(invoke, options);
+    return this.#renewOnOutOfMemory(this.#connect().call(invoke, options));
   }
 
   /** Calls the worker about the model `key`, with its handle in the current worker. */
@@ -72,7 +72,16 @@ export class Supervisor {
     const model = this.#models.get(key);
     if (!model) throw new StateError('model-disposed', `Model ${key} is not loaded (disposed)`, { details: { key } });
     if (model.failure) throw model.failure;
-    return this.#connect().call((remote) => invoke(remote, model.handle), options);
+    return this.#renewOnOutOfMemory(this.#connect().call((remote) => invoke(remote, model.handle), options));
+  }
+
+  async #renewOnOutOfMemory<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      if (isWebinferError(error) && error.code === 'out-of-memory') this.renew(error);
+      throw error;
+    }
   }
 
   /** Takes charge of a model the worker loaded: it is loaded again after each restart. */
@@ -165,6 +174,24 @@ export class Supervisor {
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
+    await this.#respawn(reason, lost.message, restarts, started);
+  }
+
+  /**
+   * Moves the models to a fresh worker after one ran out of memory (RELIABILITY.md 24): its wasm
+   * memory is now as large as it got and never shrinks. Calls already sent finish in the old
+   * worker, which then ends; new calls wait for the fresh one. Not counted against the budget.
+   */
+  renew(cause: Error): void {
+    const old = this.#connection;
+    if (!old || this.#failure) return;
+    this.#connection = undefined;
+    old.closeWhenDrained();
+    this.#ready = this.#respawn('out-of-memory', cause.message, this.#budget.recent, performance.now());
+  }
+
+  /** Starts a new worker, loads every model into it again, and reports it. */
+  async #respawn(reason: WorkerRestartEvent['reason'], message: string, restarts: number, started: number): Promise<void> {
     if (this.#failure) return;
     this.#sessions = 0;
     const connection = this.#connect();
@@ -180,21 +207,21 @@ export class Supervisor {
       } catch (error) {
         // Lost again meanwhile: the restart that follows takes over.
         if (this.#connection !== connection) return;
-        const message = error instanceof Error ? error.message : String(error);
+        const why = error instanceof Error ? error.message : String(error);
         model.failure = new WorkerError(
           'model-reload-failed',
-          `Model "${id}" could not be loaded again after a worker restart: ${message}`,
+          `Model "${id}" could not be loaded again in a new worker: ${why}`,
           {
             cause: error,
             details: { id, version },
           },
         );
-        models.push({ id, version, ok: false, error: message });
+        models.push({ id, version, ok: false, error: why });
       }
     }
     this.#options.events.emit('worker-restart', {
       reason,
-      message: lost.message,
+      message,
       restarts,
       restarted: true,
       models,

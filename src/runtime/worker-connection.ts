@@ -41,6 +41,7 @@ export class WorkerConnection {
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #started = false;
   #pinging = false;
+  #draining = false;
   #failure: Error | undefined;
 
   constructor(worker: Worker, options: ConnectionOptions) {
@@ -85,6 +86,7 @@ export class WorkerConnection {
       const settle = () => {
         clearTimeout(timer);
         this.#pending.delete(reject);
+        if (this.#draining && this.#pending.size === 0) queueMicrotask(() => this.close());
       };
       invoke(this.#remote)
         .then((wire) => {
@@ -105,6 +107,12 @@ export class WorkerConnection {
   /** Calls not yet settled. */
   get pending(): number {
     return this.#pending.size;
+  }
+
+  /** Ends the worker once no call is pending (now, if none is); takes no new calls meanwhile. */
+  closeWhenDrained(): void {
+    this.#draining = true;
+    if (this.#pending.size === 0) this.close();
   }
 
   /** Ends the worker; calls still pending reject with `runtime-closed`. */

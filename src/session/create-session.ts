@@ -2,6 +2,7 @@ import type { InferenceSession } from 'onnxruntime-web';
 import { BackendError, ModelError } from '../errors.js';
 import type { Backend, BackendAttempt } from '../types.js';
 import type { OrtLoader, OrtModule } from './ort-loader.js';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory.js';
 import { whyNoWebGpu } from './webgpu-probe.js';
 
 export interface SessionOptions {
@@ -72,6 +73,10 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
         ...(singleThreadReason ? { singleThreadReason } : {}),
       };
     } catch (error) {
+      // Out of wasm memory: the next backend would only fail the same way, in a worker now 4 GiB large.
+      if (backend === 'wasm' && isOutOfMemory(error)) {
+        throw outOfMemoryError('creating a session on wasm', error, { backend, bytes: model.byteLength });
+      }
       attempts.push({ backend, ok: false, reason: error instanceof Error ? error.message : String(error) });
     }
   }

@@ -3,6 +3,7 @@ import type { Feeds, ModelInfo, Outputs } from '../types.js';
 import type { RunReply } from '../worker/api.js';
 import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
 import type { ChosenSession } from './create-session.js';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory.js';
 import { type QueueOptions, RequestQueue } from './request-queue.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 import { validateFeeds } from './validate-feeds.js';
@@ -65,10 +66,12 @@ export class LoadedModel {
     try {
       results = await this.#chosen.session.run(ortFeeds);
     } catch (error) {
+      const details = { model: this.info.id, backend: this.info.backend };
+      if (isOutOfMemory(error)) throw outOfMemoryError('running the model', error, details);
       throw new ModelError(
         'inference-failed',
         `Inference failed on ${this.info.backend}: ${error instanceof Error ? error.message : String(error)}`,
-        { details: { model: this.info.id, backend: this.info.backend }, cause: error },
+        { details, cause: error },
       );
     }
     const finished = performance.now();

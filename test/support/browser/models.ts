@@ -1,5 +1,6 @@
 /** URLs of the test models, served by Vite's dev server. */
 import addUrl from '../../fixtures/models/add.onnx?url';
+import allocUrl from '../../fixtures/models/alloc.onnx?url';
 import heavyUrl from '../../fixtures/models/heavy.onnx?url';
 import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
 import mlpManifestUrl from '../../fixtures/models/mlp.manifest.json?url';
@@ -12,6 +13,8 @@ export const models = {
   mlp: mlpUrl,
   int64Bool: int64BoolUrl,
   heavy: heavyUrl,
+  /** sum = ReduceSum(ConstantOfShape(n)): allocates n floats when run. */
+  alloc: allocUrl,
   /** y = Softmax(x) over the batch axis: shapes that look batchable, rows that are not independent. */
   rowMixing: rowMixingUrl,
   /** webinfer/manifest@1 for mlp.onnx, written by scripts/make-fixtures.mjs. */
