@@ -30,7 +30,7 @@ export type StorageErrorCode = 'storage-unavailable' | 'storage-blocked' | 'quot
 export type ModelErrorCode = 'model-invalid' | 'inference-failed' | 'not-batchable' | 'out-of-memory';
 
 /** Codes raised when no requested backend can run the model. */
-export type BackendErrorCode = 'backend-unavailable';
+export type BackendErrorCode = 'backend-unavailable' | 'device-lost';
 
 /** Codes raised for calls made on a disposed model or a closed runtime, or with bad options. */
 export type StateErrorCode = 'model-disposed' | 'runtime-closed' | 'invalid-options';

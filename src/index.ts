@@ -46,6 +46,7 @@ export type { BatchingOptions } from './session/batcher.js';
 export type {
   Backend,
   BackendAttempt,
+  BackendChangeEvent,
   BatchingInfo,
   CacheOptions,
   CacheStatus,

@@ -217,9 +217,22 @@ export interface WorkerRestartEvent {
   readonly ms: number;
 }
 
+/**
+ * `rt.on('backend-change')`: a model moved to another backend by itself, because its WebGPU
+ * device was lost; `model.info` says where it runs now. `to` is null when no backend could take it.
+ */
+export interface BackendChangeEvent {
+  readonly id: string;
+  readonly version: string;
+  readonly from: Backend;
+  readonly to: Backend | null;
+  readonly reason: string;
+}
+
 /** Events of `rt.on`. */
 export interface RuntimeEvents {
   'worker-restart': WorkerRestartEvent;
+  'backend-change': BackendChangeEvent;
 }
 
 /** Where a run goes in its model's queue: `high` before `normal` (the default) before `low`. */

@@ -47,8 +47,7 @@ export interface RunResult {
  * console.log(model.info.backend, out.logits?.data);
  */
 export class Model {
-  /** What the model is and where it runs. */
-  readonly info: ModelInfo;
+  readonly #info: ModelInfo;
   readonly #supervisor: Supervisor;
   readonly #key: number;
   readonly #runTimeoutMs: number;
@@ -59,7 +58,12 @@ export class Model {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
-    this.info = info;
+    this.#info = info;
+  }
+
+  /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
+  get info(): ModelInfo {
+    return this.#supervisor.info(this.#key) ?? this.#info;
   }
 
   /**

@@ -1,9 +1,9 @@
-import { isWebinferError, StateError, WorkerError } from '../errors.js';
+import { BackendError, isWebinferError, StateError, WorkerError } from '../errors.js';
 import type { Emitter } from '../lib/emitter.js';
 import { RestartBudget, type RestartPolicy } from '../lib/restart-budget.js';
 import type { Wire } from '../lib/wire.js';
 import type { ModelInfo, ReloadedModel, RuntimeEvents, WorkerRestartEvent } from '../types.js';
-import type { LoadReply, LoadRequest } from '../worker/api.js';
+import type { LoadReply, LoadRequest, WorkerEvent } from '../worker/api.js';
 import { type CallOptions, WorkerConnection, type WorkerRemote } from './worker-connection.js';
 
 export interface SupervisorOptions {
@@ -21,10 +21,11 @@ export interface SupervisorOptions {
 /** A model the runtime loaded: how to load it again, and its handle in the current worker. */
 interface Adopted {
   readonly request: LoadRequest;
-  readonly info: ModelInfo;
+  /** As the worker last described it: a device loss moves it to another backend. */
+  info: ModelInfo;
   handle: number;
   /** Set when a restart could not load it again. */
-  failure?: WorkerError | undefined;
+  failure?: WorkerError | BackendError | undefined;
 }
 
 /**
@@ -84,6 +85,11 @@ export class Supervisor {
     }
   }
 
+  /** What the worker last said about the model `key`: where it runs now. */
+  info(key: number): ModelInfo | undefined {
+    return this.#models.get(key)?.info;
+  }
+
   /** Takes charge of a model the worker loaded: it is loaded again after each restart. */
   adopt(request: LoadRequest, reply: LoadReply): number {
     this.#sessions++;
@@ -130,6 +136,9 @@ export class Supervisor {
     if (!this.#connection) {
       const connection: WorkerConnection = new WorkerConnection(this.#options.createWorker(), {
         heartbeatMs: this.#options.heartbeatMs,
+        onEvent: (event) => {
+          if (this.#connection === connection) this.#onWorkerEvent(event);
+        },
         onLost: (error) => {
           if (this.#connection !== connection) return;
           this.#connection = undefined;
@@ -139,6 +148,22 @@ export class Supervisor {
       this.#connection = connection;
     }
     return this.#connection;
+  }
+
+  /** A model moved off a lost GPU device, or could not be: its info and calls follow. */
+  #onWorkerEvent(event: WorkerEvent): void {
+    const model = [...this.#models.values()].find((m) => m.handle === event.handle);
+    if (!model) return;
+    const { id, version, backend: from } = model.info;
+    if (event.type === 'backend-change') {
+      model.info = event.info;
+      this.#options.events.emit('backend-change', { id, version, from, to: event.info.backend, reason: event.reason });
+    } else {
+      model.failure = new BackendError('device-lost', `Model "${id}" lost its backend: ${event.reason}`, {
+        details: { id, version },
+      });
+      this.#options.events.emit('backend-change', { id, version, from, to: null, reason: event.reason });
+    }
   }
 
   /** Waits for the latest restart, however many happened while waiting. */

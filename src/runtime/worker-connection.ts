@@ -1,7 +1,7 @@
-import { type Remote, releaseProxy, wrap } from 'comlink';
+import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
 import { StateError, WorkerError } from '../errors.js';
 import { unwire, type Wire, type WireApi } from '../lib/wire.js';
-import type { WorkerApi } from '../worker/api.js';
+import type { WorkerApi, WorkerEvent } from '../worker/api.js';
 
 export type WorkerRemote = Remote<WireApi<WorkerApi>>;
 
@@ -13,6 +13,8 @@ export interface ConnectionOptions {
   readonly onLost: (error: WorkerError) => void;
   /** How often the page pings an idle worker; it is lost when a ping goes unanswered as long. */
   readonly heartbeatMs: number;
+  /** What the worker tells unasked (a model moved off a lost GPU device). */
+  readonly onEvent?: (event: WorkerEvent) => void;
 }
 
 export interface CallOptions {
@@ -128,7 +130,8 @@ export class WorkerConnection {
     );
     let held: boolean;
     try {
-      held = await this.call((remote) => remote.attach(lockName));
+      const onEvent = this.#options.onEvent;
+      held = await this.call((remote) => remote.attach(lockName, onEvent && proxy(onEvent)));
     } catch {
       return; // failed to start (reported by #fail), or closed
     } finally {

@@ -102,6 +102,11 @@ export class Batcher {
     return true;
   }
 
+  /** Drops every waiting request with `error` (the session they wait for is gone). */
+  rejectAll(error: Error): void {
+    for (const waiting of this.#waiting.splice(0)) waiting.reject(error);
+  }
+
   #takeTurn(priority: Priority | undefined): void {
     if (this.#turns > 0 || this.#waiting.length === 0) return;
     this.#turns++;

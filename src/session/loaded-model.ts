@@ -1,4 +1,4 @@
-import { AbortError, ModelError } from '../errors.js';
+import { AbortError, isWebinferError, ModelError } from '../errors.js';
 import type { Feeds, ModelInfo, Outputs } from '../types.js';
 import type { RunReply } from '../worker/api.js';
 import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
@@ -21,12 +21,33 @@ export class LoadedModel {
   readonly #chosen: ChosenSession;
   readonly #queue = new RequestQueue();
   readonly #batcher: Batcher | undefined;
+  /** Rejects once the session's device is lost, ending the run in flight (see `loseDevice`). */
+  readonly #lost: Promise<never>;
+  #loseDevice: (error: Error) => void = () => undefined;
+  #lostError: Error | undefined;
+  /** The `session.run` in flight, if any. */
+  #running: Promise<unknown> | undefined;
 
   /** With `batching`, concurrent requests are stacked into one run (the caller checked the model allows it). */
   constructor(chosen: ChosenSession, info: ModelInfo, batching?: BatchingOptions) {
     this.#chosen = chosen;
     this.info = info;
     this.#batcher = batching && new Batcher(this.#queue, (feeds) => this.infer(feeds), batching);
+    this.#lost = new Promise<never>((_, reject) => {
+      this.#loseDevice = reject;
+    });
+    this.#lost.catch(() => undefined);
+  }
+
+  /**
+   * The WebGPU device under this session was lost: the run in flight and every queued one reject
+   * with `error` at once (a run on a lost device may never settle); the host rebuilds the model.
+   */
+  loseDevice(error: Error): void {
+    this.#lostError = error;
+    this.#loseDevice(error);
+    this.#batcher?.rejectAll(error);
+    this.#queue.rejectAll(error);
   }
 
   /**
@@ -35,6 +56,7 @@ export class LoadedModel {
    */
   async run(feeds: Feeds, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
+    if (this.#lostError) throw this.#lostError;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     validateFeeds(feeds, this.info.inputs);
     const result: BatchedResult = this.#batcher
@@ -64,8 +86,19 @@ export class LoadedModel {
     const prepared = performance.now();
     let results: Awaited<ReturnType<ChosenSession['session']['run']>>;
     try {
-      results = await this.#chosen.session.run(ortFeeds);
+      const running = this.#chosen.session.run(ortFeeds);
+      // After a device loss it settles late, if ever: nobody waits for it then.
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.#running = settled;
+      void settled.then(() => {
+        if (this.#running === settled) this.#running = undefined;
+      });
+      results = await Promise.race([running, this.#lost]);
     } catch (error) {
+      if (isWebinferError(error)) throw error; // the device was lost
       const details = { model: this.info.id, backend: this.info.backend };
       if (isOutOfMemory(error)) throw outOfMemoryError('running the model', error, details);
       throw new ModelError(
@@ -80,6 +113,16 @@ export class LoadedModel {
 
   async release(): Promise<void> {
     await this.#chosen.session.release();
+  }
+
+  /**
+   * Releases the session once its run in flight has settled. After a device loss that run may
+   * never settle, and releasing under it was seen to hang onnxruntime-web for every later
+   * session in the worker: better a session left unreleased than a worker that cannot load.
+   */
+  async releaseWhenSettled(): Promise<void> {
+    await this.#running;
+    await this.release().catch(() => undefined);
   }
 }
 

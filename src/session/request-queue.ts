@@ -73,6 +73,11 @@ export class RequestQueue {
     return true;
   }
 
+  /** Drops every waiting request with `error` (the session they wait for is gone). */
+  rejectAll(error: Error): void {
+    for (const entry of this.#waiting.splice(0)) entry.reject(error);
+  }
+
   /** Requests waiting, not counting the one running. */
   get waiting(): number {
     return this.#waiting.length;

@@ -42,6 +42,13 @@ export interface CacheUsage {
   readonly persisted?: boolean;
 }
 
+/** What the worker tells the page unasked (through the callback given to `attach`). */
+export type WorkerEvent =
+  /** The model `handle` now runs elsewhere (its WebGPU device was lost): its new `info`. */
+  | { readonly type: 'backend-change'; readonly handle: number; readonly info: ModelInfo; readonly reason: string }
+  /** The model `handle` lost its backend and could not be rebuilt: its calls fail. */
+  | { readonly type: 'rebuild-failed'; readonly handle: number; readonly reason: string };
+
 /** How one run is queued in the worker. */
 export interface RunRequest {
   /** Names the run for `cancel`. */
@@ -69,7 +76,7 @@ export interface WorkerApi {
    * (terminated, closed, crashed) the moment the browser releases it. Resolves to whether the
    * lock is held: false where Web Locks are missing (insecure contexts).
    */
-  attach(lockName: string): Promise<boolean>;
+  attach(lockName: string, onEvent?: (event: WorkerEvent) => void): Promise<boolean>;
   /** Answers at once: the page's heartbeat while no call is in flight. */
   ping(): 'pong';
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;

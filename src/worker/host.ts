@@ -1,20 +1,16 @@
 import { releaseProxy } from 'comlink';
-import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import { CacheSession } from '../artifacts/store/cache-session.js';
 import { ModelStore } from '../artifacts/store/model-store.js';
 import { storageEstimate } from '../artifacts/store/storage-estimate.js';
-import { AbortError, StateError } from '../errors.js';
+import { AbortError, BackendError, StateError } from '../errors.js';
 import { meterProgress } from '../lib/meter-progress.js';
 import { throttleProgress } from '../lib/throttle-progress.js';
 import { withTransfer } from '../lib/wire.js';
-import { checkBatching } from '../session/batch-probe.js';
-import { createSession } from '../session/create-session.js';
-import { LoadedModel } from '../session/loaded-model.js';
+import type { LoadedModel } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
-import { describeValues } from '../session/tensors.js';
-import type { BatchingInfo, ModelInfo } from '../types.js';
-import type { LoadRequest, WorkerApi } from './api.js';
+import type { LoadRequest, WorkerApi, WorkerEvent } from './api.js';
+import { openModel } from './open-model.js';
 
 /**
  * The runtime host: owns every session in this worker. The page names models by the handle
@@ -29,6 +25,71 @@ export function createHost(): WorkerApi {
   let binaries: { settled(): Promise<void> } | undefined;
   let nextHandle = 1;
 
+  /** How each model was loaded: a model whose device is lost is loaded again on wasm. */
+  const requests = new Map<number, LoadRequest>();
+  /** Models being rebuilt on wasm after a device loss: their runs wait for it. */
+  const rebuilding = new Map<number, Promise<unknown>>();
+  let notify: ((event: WorkerEvent) => void) | undefined;
+  let watching = false;
+
+  const cacheFor = (request: LoadRequest): CacheSession => {
+    // Versions loaded in this worker are in use: never evicted to make room.
+    const inUse = (m: { id: string; version: string }) =>
+      [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
+    if (request.cache) binaries ??= cacheOrtBinaries(cacheStore);
+    return request.cache
+      ? new CacheSession(cacheStore(), { inUse, ...request.cache })
+      : new CacheSession(undefined, {}, 'caching is off: createRuntime({ cache: false })');
+  };
+
+  /** onnxruntime-web shares one GPU device among a worker's WebGPU sessions: watched once. */
+  const watchDevice = () => {
+    if (watching) return;
+    watching = true;
+    void loadOrt('webgpu')
+      .then((ort) => ort.env.webgpu.device as Promise<{ lost: Promise<{ message: string; reason: string }> }>)
+      .then((device) => device.lost)
+      .then((lost) => onDeviceLost(lost.message || lost.reason || 'unknown reason'));
+  };
+
+  /**
+   * RELIABILITY.md 27: calls on the lost device reject with `device-lost`, and each model on it
+   * is loaded again on wasm (its files from the cache) under the same handle; the page is told.
+   */
+  const onDeviceLost = (reason: string) => {
+    for (const [handle, model] of models) {
+      if (model.info.backend !== 'webgpu') continue;
+      const message = `The WebGPU device was lost (${reason}); the model is being moved to wasm`;
+      model.loseDevice(new BackendError('device-lost', message, { details: { model: model.info.id, reason } }));
+      const request = requests.get(handle);
+      if (!request) continue;
+      const rebuild = openModel(
+        { ...request, backends: ['wasm'] },
+        {
+          loadOrt,
+          cache: cacheFor(request),
+          signal: new AbortController().signal,
+          fallbackReason: `webgpu: device lost (${reason})`,
+        },
+      ).then(
+        (next) => {
+          if (!models.has(handle)) return void next.release();
+          models.set(handle, next);
+          notify?.({ type: 'backend-change', handle, info: next.info, reason: `WebGPU device lost: ${reason}` });
+        },
+        (error: unknown) => {
+          const why = error instanceof Error ? error.message : String(error);
+          notify?.({ type: 'rebuild-failed', handle, reason: `WebGPU device lost (${reason}), and wasm failed: ${why}` });
+        },
+      );
+      rebuilding.set(
+        handle,
+        rebuild.finally(() => rebuilding.delete(handle)),
+      );
+      void model.releaseWhenSettled();
+    }
+  };
+
   const modelFor = (handle: number): LoadedModel => {
     const model = models.get(handle);
     if (!model)
@@ -39,70 +100,23 @@ export function createHost(): WorkerApi {
   };
 
   return {
-    attach: holdLifeLock,
+    attach(lockName, onEvent) {
+      notify = onEvent;
+      return holdLifeLock(lockName);
+    },
     ping: () => 'pong',
 
     async load(request: LoadRequest, onProgress) {
       const controller = new AbortController();
       loads.set(request.callId, controller);
-      const started = performance.now();
       const report = onProgress && meterProgress(throttleProgress((p) => void onProgress(p)));
-      // Versions loaded in this worker are in use: never evicted to make room.
-      const inUse = (m: { id: string; version: string }) =>
-        [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
-      if (request.cache) binaries ??= cacheOrtBinaries(cacheStore);
-      const cache = request.cache
-        ? new CacheSession(cacheStore(), { inUse, ...request.cache })
-        : new CacheSession(undefined, {}, 'caching is off: createRuntime({ cache: false })');
       try {
-        const artifacts = await fetchArtifacts(request.source, {
-          signal: controller.signal,
-          manifestKeys: request.manifestKeys,
-          cache,
-          ...(request.retry ? { retry: request.retry } : {}),
-          ...(report ? { onProgress: report } : {}),
-        });
-        controller.signal.throwIfAborted();
-        report?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
-        const sessionStarted = performance.now();
-        const chosen = await createSession(artifacts.model, {
-          backends: request.backends,
-          loadOrt,
-          threads: request.threads,
-          externalData: artifacts.externalData,
-        });
-        const info: ModelInfo = {
-          id: artifacts.id,
-          version: artifacts.version,
-          url: artifacts.url,
-          bytes: artifacts.bytes,
-          backend: chosen.backend,
-          attempts: chosen.attempts,
-          crossOriginIsolated: globalThis.crossOriginIsolated === true,
-          threads: chosen.threads,
-          inputs: describeValues(chosen.session.inputMetadata),
-          outputs: describeValues(chosen.session.outputMetadata),
-          cache: cache.status(),
-          loadMs: performance.now() - started,
-          loadTimings: { ...artifacts.timings, sessionMs: performance.now() - sessionStarted },
-          ...(chosen.fallbackReason ? { fallbackReason: chosen.fallbackReason } : {}),
-          ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
-        };
-        let batching: BatchingInfo | undefined;
-        try {
-          controller.signal.throwIfAborted();
-          if (request.batching) {
-            const probe = new LoadedModel(chosen, info);
-            batching = await checkBatching(info.inputs, info.outputs, request.batching, (feeds) => probe.infer(feeds));
-          }
-        } catch (error) {
-          await chosen.session.release();
-          throw error;
-        }
+        const model = await openModel(request, { loadOrt, cache: cacheFor(request), signal: controller.signal, report });
         const handle = nextHandle++;
-        const model = new LoadedModel(chosen, batching ? { ...info, batching } : info, request.batching);
         models.set(handle, model);
-        report?.({ stage: 'ready', loaded: artifacts.bytes, total: artifacts.bytes });
+        requests.set(handle, request);
+        if (model.info.backend === 'webgpu') watchDevice();
+        report?.({ stage: 'ready', loaded: model.info.bytes, total: model.info.bytes });
         return { handle, info: model.info };
       } catch (error) {
         throw controller.signal.aborted ? new AbortError('The load was aborted', { cause: error }) : error;
@@ -113,6 +127,7 @@ export function createHost(): WorkerApi {
     },
 
     async run(handle, feeds, request) {
+      await rebuilding.get(handle);
       const queueing = request && {
         id: request.callId,
         ...(request.priority === undefined ? {} : { priority: request.priority }),
@@ -132,6 +147,7 @@ export function createHost(): WorkerApi {
       const model = models.get(handle);
       if (!model) return;
       models.delete(handle);
+      requests.delete(handle);
       await model.release();
     },
 

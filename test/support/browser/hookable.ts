@@ -1,7 +1,7 @@
 /**
  * A `createWorker` for the runtime that starts webinfer's worker with test hooks
  * (./hookable-worker.ts) and keeps each worker it started, newest last, for the test to post
- * `'hang'`, `'block'` or `'close'` to, or to terminate; `live()` counts those not terminated.
+ * `'hang'`, `'block'`, `'lose-gpu'` or `'close'` to, or to terminate; `live()` counts those not terminated.
  */
 export function hookableWorkers(): { createWorker: () => Worker; workers: Worker[]; live: () => number } {
   const workers: Worker[] = [];
