@@ -54,6 +54,11 @@ export default defineConfig({
       entry: { index: 'src/index.ts', worker: 'src/worker/worker.ts' },
       formats: ['es'],
     },
-    rolldownOptions: { external, output: { chunkFileNames: '[name]-[hash].js' } },
+    rolldownOptions: {
+      external,
+      // JSDoc lives in the emitted .d.ts (what editors show) and in the sources the maps point to;
+      // the JS the page downloads carries none. Annotations (/* @__PURE__ */) stay for minifiers.
+      output: { chunkFileNames: '[name]-[hash].js', comments: { jsdoc: false, legal: true, annotation: true } },
+    },
   },
 });
