@@ -24,7 +24,7 @@ interface Adopted {
   /** As the worker last described it: a device loss moves it to another backend. */
   info: ModelInfo;
   handle: number;
-  /** Set when a restart could not load it again. */
+  /** Why its calls fail: a restart could not load it again, or its lost device had no replacement. */
   failure?: WorkerError | BackendError | undefined;
 }
 
