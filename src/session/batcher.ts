@@ -1,6 +1,7 @@
 import type { Feeds, Outputs, Priority } from '../types.js';
 import { batchKey, rowsOf, splitOutputs, stackFeeds } from './batch-feeds.js';
-import { deadlineError, type QueueOptions, type RequestQueue } from './request-queue.js';
+import type { RequestQueue } from './request-queue.js';
+import { type QueueOptions, WaitingList } from './waiting-list.js';
 
 /** How requests are gathered into one run. */
 export interface BatchingOptions {
@@ -28,15 +29,10 @@ interface Waiting {
   readonly feeds: Feeds;
   readonly key: string;
   readonly rows: number;
-  readonly rank: number;
-  readonly id: number | undefined;
   readonly arrived: number;
   readonly resolve: (result: BatchedResult) => void;
   readonly reject: (error: Error) => void;
-  timer?: ReturnType<typeof setTimeout>;
 }
-
-const rank: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
 
 /**
  * Dynamic micro-batching, as TF Serving's batch scheduler does it: requests that arrive while the
@@ -49,7 +45,7 @@ export class Batcher {
   readonly #queue: RequestQueue;
   readonly #run: RunStacked;
   readonly #options: BatchingOptions;
-  readonly #waiting: Waiting[] = [];
+  readonly #waiting = new WaitingList<Waiting>();
   /** Batch turns queued in the `RequestQueue` and not yet started. */
   #turns = 0;
   /** Ends the wait of a batch gathering requests, once it is full. */
@@ -63,32 +59,9 @@ export class Batcher {
 
   submit(feeds: Feeds, options: QueueOptions = {}): Promise<BatchedResult> {
     return new Promise((resolve, reject) => {
-      const { deadlineMs, id } = options;
-      const waiting: Waiting = {
-        feeds,
-        key: batchKey(feeds),
-        rows: rowsOf(feeds),
-        rank: rank[options.priority ?? 'normal'],
-        id,
-        arrived: performance.now(),
-        resolve,
-        reject: (error) => {
-          clearTimeout(waiting.timer);
-          reject(error);
-        },
-      };
-      if (deadlineMs !== undefined) {
-        if (deadlineMs <= 0) {
-          reject(deadlineError(deadlineMs));
-          return;
-        }
-        waiting.timer = setTimeout(() => {
-          if (this.#remove(waiting)) waiting.reject(deadlineError(deadlineMs));
-        }, deadlineMs);
-      }
-      const at = this.#waiting.findIndex((other) => other.rank > waiting.rank);
-      this.#waiting.splice(at === -1 ? this.#waiting.length : at, 0, waiting);
-      const first = this.#waiting[0];
+      const waiting: Waiting = { feeds, key: batchKey(feeds), rows: rowsOf(feeds), arrived: performance.now(), resolve, reject };
+      if (!this.#waiting.add(waiting, options, reject)) return;
+      const [first] = this.#waiting.values();
       if (first && this.#rowsLike(first.key) >= this.#options.maxBatch) this.#gathered?.();
       this.#takeTurn(options.priority);
     });
@@ -96,19 +69,16 @@ export class Batcher {
 
   /** Drops the waiting request `id`; false once its batch started. */
   cancel(id: number, error: Error): boolean {
-    const waiting = this.#waiting.find((w) => w.id === id);
-    if (!waiting || !this.#remove(waiting)) return false;
-    waiting.reject(error);
-    return true;
+    return this.#waiting.cancel(id, error);
   }
 
   /** Drops every waiting request with `error` (the session they wait for is gone). */
   rejectAll(error: Error): void {
-    for (const waiting of this.#waiting.splice(0)) waiting.reject(error);
+    this.#waiting.rejectAll(error);
   }
 
   #takeTurn(priority: Priority | undefined): void {
-    if (this.#turns > 0 || this.#waiting.length === 0) return;
+    if (this.#turns > 0 || this.#waiting.size === 0) return;
     this.#turns++;
     const turn = this.#queue.run(() => this.#runBatch(), priority === undefined ? {} : { priority });
     turn.catch(() => undefined); // each request is settled by #runBatch itself
@@ -116,7 +86,7 @@ export class Batcher {
 
   async #runBatch(): Promise<void> {
     this.#turns--;
-    const first = this.#waiting[0];
+    const [first] = this.#waiting.values();
     if (!first) return;
     const { maxBatch, maxDelayMs } = this.#options;
     const wait = first.arrived + maxDelayMs - performance.now();
@@ -157,14 +127,13 @@ export class Batcher {
 
   /** The next batch: the first waiting request and those of its kind after it, up to `maxBatch` rows. */
   #take(): Waiting[] {
-    const first = this.#waiting[0];
+    const [first] = this.#waiting.values();
     if (!first) return [];
     const batch: Waiting[] = [];
     let rows = 0;
-    for (const w of [...this.#waiting]) {
+    for (const w of this.#waiting.values()) {
       if (w.key !== first.key || (batch.length > 0 && rows + w.rows > this.#options.maxBatch)) continue;
-      this.#remove(w);
-      clearTimeout(w.timer);
+      this.#waiting.remove(w);
       batch.push(w);
       rows += w.rows;
     }
@@ -172,13 +141,6 @@ export class Batcher {
   }
 
   #rowsLike(key: string): number {
-    return this.#waiting.reduce((sum, w) => sum + (w.key === key ? w.rows : 0), 0);
-  }
-
-  #remove(waiting: Waiting): boolean {
-    const index = this.#waiting.indexOf(waiting);
-    if (index === -1) return false;
-    this.#waiting.splice(index, 1);
-    return true;
+    return this.#waiting.values().reduce((sum, w) => sum + (w.key === key ? w.rows : 0), 0);
   }
 }
