@@ -144,10 +144,14 @@ function breakFirst(res: ServerResponse, r: Request, bytes: Buffer, base: Record
     return void res.end(head);
   }
   res.writeHead(200, { ...base, 'Content-Length': String(bytes.length) });
-  res.write(head);
-  if (r.scenario === 'stall') return void r.held.add(res);
-  // Let the bytes leave before the socket goes.
-  setTimeout(() => res.socket?.destroy(), 50);
+  if (r.scenario === 'stall') {
+    res.write(head);
+    return void r.held.add(res);
+  }
+  // Every byte written must reach the client before the socket goes: the write's callback says
+  // they left Node's buffer (on a busy machine that can take longer than any fixed wait), and a
+  // moment more lets the kernel hand them over before the close.
+  res.write(head, () => setTimeout(() => res.socket?.destroy(), 50));
 }
 
 /** The file from `start` (a range when above 0), 64 KiB at a time, `r.n` ms apart: a download that takes a while. */
