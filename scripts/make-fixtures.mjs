@@ -17,6 +17,9 @@
 //                   at run time, so a large n runs wasm out of memory (RELIABILITY.md 24).
 //   row-mixing.onnx x: float32 ['batch',3] -> y = Softmax(x, axis=0): every row depends on the
 //                   others, though its shapes look batchable; micro-batching must refuse it.
+//   mlp-fp16.onnx   mlp.onnx with float16 weights, float32 at its edges (Cast in, Cast out), as
+//                   float16 exports with kept I/O types are; `mlp-variants.manifest.json` lists it
+//                   as the "fp16" variant of mlp.onnx (the float32 default).
 //
 // All models: ir_version 8, opset 17 (default domain), producer_name "webinfer-fixtures".
 
@@ -28,7 +31,7 @@ import onnxProto from 'onnx-proto'; // CJS module: its default export is { onnx 
 import { mulberry32 } from './lib/random.mjs';
 
 const { onnx } = onnxProto;
-const { FLOAT, INT64, BOOL } = onnx.TensorProto.DataType;
+const { FLOAT, FLOAT16, INT64, BOOL } = onnx.TensorProto.DataType;
 const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'models');
 
 const HEAVY_SIZE = 256;
@@ -109,6 +112,52 @@ function mlpModel() {
     ],
     input: [tensorValueInfo('x', FLOAT, ['batch', 4])],
     output: [tensorValueInfo('logits', FLOAT, ['batch', 3])],
+  };
+}
+
+/** IEEE 754 half-precision bits of `value`, rounded to nearest even (what numpy's astype(float16) gives). */
+function toHalfBits(value) {
+  const f32 = new Float32Array([value]);
+  const bits = new Uint32Array(f32.buffer)[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  let mantissa = bits & 0x7fffff;
+  if (exponent >= 0x1f) return sign | 0x7c00; // overflow to infinity (the fixtures stay far from it)
+  if (exponent <= 0) {
+    if (exponent < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - exponent;
+    const half = mantissa >> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const midpoint = 1 << (shift - 1);
+    return sign | (half + (rest > midpoint || (rest === midpoint && half & 1) ? 1 : 0));
+  }
+  const half = (exponent << 10) | (mantissa >> 13);
+  const rest = mantissa & 0x1fff;
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
+}
+
+/** mlp.onnx's graph with float16 weights between a Cast in and a Cast out. */
+function mlpFp16Model() {
+  const mlp = mlpModel();
+  const half = (tensor) => ({
+    name: tensor.name,
+    dims: tensor.dims,
+    dataType: FLOAT16,
+    int32Data: tensor.floatData.map(toHalfBits),
+  });
+  return {
+    name: 'mlp_fp16',
+    node: [
+      node('Cast', ['x'], ['x16'], { to: FLOAT16 }),
+      node('Gemm', ['x16', 'W1', 'B1'], ['h']),
+      node('Relu', ['h'], ['h_relu']),
+      node('Gemm', ['h_relu', 'W2', 'B2'], ['logits16']),
+      node('Cast', ['logits16'], ['logits'], { to: FLOAT }),
+    ],
+    initializer: mlp.initializer.map(half),
+    input: mlp.input,
+    output: mlp.output,
   };
 }
 
@@ -204,18 +253,25 @@ const describe = (values) =>
     dims: type.tensorType.shape.dim.map((d) => d.dimParam ?? d.dimValue),
   }));
 
-/** Writes `<id>.manifest.json` (webinfer/manifest@1) naming `files` beside it, with sizes and hashes. */
-function writeManifest(id, graph, files) {
+const describeFiles = (files) =>
+  files.map(({ file, role }) => {
+    const bytes = readFileSync(join(OUT_DIR, file));
+    return { url: file, role, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+
+/**
+ * Writes `<id>.manifest.json` (webinfer/manifest@1) naming `files` beside it, with sizes and
+ * hashes; `variants` are other builds of the same model ({ name, precision, files }).
+ */
+function writeManifest(id, graph, files, { variants } = {}) {
   const manifest = {
     format: 'webinfer/manifest@1',
     id,
     version: '1.0.0',
-    files: files.map(({ file, role }) => {
-      const bytes = readFileSync(join(OUT_DIR, file));
-      return { url: file, role, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-    }),
+    files: describeFiles(files),
     inputs: describe(graph.input),
     outputs: describe(graph.output),
+    ...(variants ? { variants: variants.map((variant) => ({ ...variant, files: describeFiles(variant.files) })) } : {}),
   };
   writeFileSync(join(OUT_DIR, `${id}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`wrote ${id}.manifest.json`);
@@ -228,7 +284,11 @@ writeModel('int64-bool.onnx', int64BoolModel());
 writeModel('heavy.onnx', heavyModel());
 writeModel('row-mixing.onnx', rowMixingModel());
 writeModel('alloc.onnx', allocModel());
+writeModel('mlp-fp16.onnx', mlpFp16Model());
 writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
+writeManifest('mlp-variants', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }], {
+  variants: [{ name: 'fp16', precision: 'float16', files: [{ file: 'mlp-fp16.onnx', role: 'model' }] }],
+});
 
 // The same MLP with its weights in an external-data file, and a manifest naming both.
 const external = mlpModel();

@@ -97,6 +97,21 @@ export interface ModelInfo {
   readonly loadTimings: LoadTimings;
   /** Present when concurrent runs are stacked into one (`rt.load(source, { batching })`). */
   readonly batching?: BatchingInfo;
+  /** The manifest build loaded (absent for a bare file), and why when it is not the one asked for. */
+  readonly variant?: VariantInfo;
+}
+
+/** Which of a manifest's builds a model runs (`rt.load(url, { variant })`). */
+export interface VariantInfo {
+  /** `"default"` for the manifest's top-level files, else the variant's name. */
+  readonly name: string;
+  readonly precision: 'float32' | 'float16' | 'int8' | 'uint8' | 'int4';
+  /** WebGPU features it needs (`shader-f16` for float16): such a build runs on WebGPU only. */
+  readonly needs: readonly string[];
+  /** The variant asked for, when another one is loaded instead. */
+  readonly asked?: string;
+  /** Why the variant asked for is not the one loaded. */
+  readonly fallbackReason?: string;
 }
 
 /** How a model batches concurrent runs. */

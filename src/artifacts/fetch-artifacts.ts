@@ -1,10 +1,11 @@
 import { FetchError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
-import type { LoadTimings, StageProgress } from '../types.js';
+import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
+import type { VariantChoice } from './choose-variant.js';
 import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
 import { fetchVerified } from './fetch-verified.js';
 import { verifyManifestSignature } from './manifest-signature.js';
-import { readManifestJson, validateManifest } from './parse-manifest.js';
+import { type ResolvedManifest, readManifestJson, validateManifest } from './parse-manifest.js';
 import { PhaseClock } from './phase-clock.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { CacheSession } from './store/cache-session.js';
@@ -24,6 +25,10 @@ export interface Artifacts {
   readonly externalData: readonly { readonly path: string; readonly data: Uint8Array }[];
   /** All files' bytes together. */
   readonly bytes: number;
+  /** The build loaded (a manifest may list several: float16, quantized); absent for a bare file. */
+  readonly variant?: VariantInfo;
+  /** Why that build is not the one asked for. */
+  readonly variantFallbackReason?: string;
   /** Where the time went (see `LoadTimings`). */
   readonly timings: Pick<LoadTimings, 'manifestMs' | 'cacheReadMs' | 'downloadMs'>;
 }
@@ -37,6 +42,8 @@ export interface FetchArtifactsOptions {
   readonly onProgress?: (progress: StageProgress) => void;
   /** Where verified files are read from and stored; absent: no caching. */
   readonly cache?: CacheSession;
+  /** Picks which of a manifest's builds to fetch (see `chooseVariant`); default: its top-level files. */
+  readonly chooseVariant?: (manifest: ResolvedManifest) => Promise<VariantChoice>;
 }
 
 /**
@@ -50,7 +57,7 @@ export async function fetchArtifacts(source: ModelSource, options: FetchArtifact
 
 async function fromManifest(
   url: string,
-  { onProgress, manifestKeys = [], cache, ...options }: FetchArtifactsOptions,
+  { onProgress, manifestKeys = [], cache, chooseVariant, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
   const clock = new PhaseClock();
@@ -58,16 +65,18 @@ async function fromManifest(
   const json = readManifestJson(text, url);
   const manifest = validateManifest(json, url);
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
+  const choice: VariantChoice = chooseVariant ? await chooseVariant(manifest) : { variant: manifest.variants[0] };
+  const { files, model } = choice.variant;
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
-  const total = manifest.files.reduce((sum, file) => sum + file.bytes, 0);
-  await cache?.preflight(manifest.files);
+  const total = files.reduce((sum, file) => sum + file.bytes, 0);
+  await cache?.preflight(files);
   clock.lap('manifestMs');
   let done = 0;
   const fetched = new Map<string, Uint8Array>();
   // Every cached file at once: their reads (and the SHA-256 check of chunks stored without
   // checksums) overlap.
-  const cached = await Promise.all(manifest.files.map((file) => cache?.read(file.sha256, file.bytes)));
-  manifest.files.forEach((file, index) => {
+  const cached = await Promise.all(files.map((file) => cache?.read(file.sha256, file.bytes)));
+  files.forEach((file, index) => {
     const data = cached[index];
     if (!data) return;
     fetched.set(file.url, data);
@@ -75,7 +84,7 @@ async function fromManifest(
     onProgress?.({ stage: 'reading-cache', loaded: done, total });
   });
   clock.lap('cacheReadMs');
-  for (const file of manifest.files.filter((file) => !fetched.has(file.url))) {
+  for (const file of files.filter((file) => !fetched.has(file.url))) {
     // One download per file across tabs: another tab fetching it holds the lock, and this one
     // then finds the file in the cache.
     const data = await withLock(`webinfer:file:${file.sha256}`, transport.signal, async () => {
@@ -93,20 +102,24 @@ async function fromManifest(
   await cache?.remember(url, text, {
     id: manifest.id,
     version: manifest.version,
-    fileHashes: manifest.files.map((file) => file.sha256),
+    // Every build's files belong to this version: deleting it deletes whichever are stored.
+    fileHashes: [...new Set(manifest.variants.flatMap((variant) => variant.files.map((file) => file.sha256)))],
     bytes: total,
   });
   clock.lap('manifestMs');
+  const { name, precision } = choice.variant;
   return {
     id: manifest.id,
     version: manifest.version,
     url,
-    model: fetched.get(manifest.model.url) as Uint8Array,
-    externalData: manifest.files
+    model: fetched.get(model.url) as Uint8Array,
+    externalData: files
       .filter((file) => file.role === 'external-data')
       .map((file) => ({ path: file.path, data: fetched.get(file.url) as Uint8Array })),
     bytes: total,
     timings: clock.timings,
+    variant: { name, precision, needs: choice.variant.needs },
+    ...(choice.fallbackReason ? { variantFallbackReason: choice.fallbackReason } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ManifestError } from '../errors.js';
-import { type Manifest, type ManifestFile, manifestSchema } from './manifest-schema.js';
+import { type Manifest, type ManifestFile, manifestSchema, type Precision } from './manifest-schema.js';
 
 /** A file of a validated manifest, its URL made absolute. */
 export interface ResolvedFile extends ManifestFile {
@@ -9,11 +9,25 @@ export interface ResolvedFile extends ManifestFile {
   readonly path: string;
 }
 
+/** One build of the model: the top-level files (named "default") or a listed variant. */
+export interface ResolvedVariant {
+  readonly name: string;
+  readonly precision: Precision;
+  /** WebGPU features it cannot run without (`shader-f16` for float16, and those it lists). */
+  readonly needs: readonly string[];
+  readonly files: readonly ResolvedFile[];
+  readonly model: ResolvedFile;
+  readonly inputs: Manifest['inputs'];
+  readonly outputs: Manifest['outputs'];
+}
+
 /** A validated manifest with absolute file URLs. */
-export interface ResolvedManifest extends Omit<Manifest, 'files'> {
+export interface ResolvedManifest extends Omit<Manifest, 'files' | 'variants'> {
   readonly url: string;
   readonly files: readonly ResolvedFile[];
   readonly model: ResolvedFile;
+  /** Every build, the default first. */
+  readonly variants: readonly [ResolvedVariant, ...ResolvedVariant[]];
 }
 
 /**
@@ -48,12 +62,60 @@ export function readManifestJson(text: string, manifestUrl: string): Record<stri
 export function validateManifest(json: Record<string, unknown>, manifestUrl: string): ResolvedManifest {
   const result = v.safeParse(manifestSchema, json, { abortEarly: true });
   if (!result.success) throw invalid(manifestUrl, result.issues[0]);
-  const files = result.output.files.map((file) => {
-    const url = new URL(file.url, manifestUrl).href;
+  const { variants: listed = [], ...manifest } = result.output;
+  const base = resolveVariant(
+    { ...manifest, name: 'default', precision: manifest.precision ?? 'float32' },
+    manifest,
+    manifestUrl,
+    'files',
+  );
+  const variants: ResolvedManifest['variants'] = [
+    base,
+    ...listed.map((variant, i) => resolveVariant(variant, manifest, manifestUrl, `variants.${i}.files`)),
+  ];
+  return { ...manifest, url: manifestUrl, files: base.files, model: base.model, variants };
+}
+
+function resolveVariant(
+  variant: VariantFields,
+  manifest: Pick<Manifest, 'inputs' | 'outputs'>,
+  manifestUrl: string,
+  field: string,
+): ResolvedVariant {
+  const files = variant.files.map((file, i) => {
+    const url = URL.parse(file.url, manifestUrl)?.href;
+    if (url === undefined) {
+      const expected = 'a URL, absolute or relative to the manifest (which must then be http(s))';
+      throw new ManifestError(
+        'manifest-invalid',
+        `Manifest ${manifestUrl}: field "${field}.${i}.url" must be ${expected}, got ${file.url}`,
+        {
+          details: { url: manifestUrl, field: `${field}.${i}.url`, expected, actual: file.url },
+        },
+      );
+    }
     return { ...file, url, path: file.path ?? decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') };
   });
-  const model = files.find((f) => f.role === 'model') as ResolvedFile;
-  return { ...result.output, url: manifestUrl, files, model };
+  const needs = new Set([...(variant.precision === 'float16' ? ['shader-f16'] : []), ...(variant.requires ?? [])]);
+  return {
+    name: variant.name,
+    precision: variant.precision,
+    needs: [...needs],
+    files,
+    model: files.find((f) => f.role === 'model') as ResolvedFile,
+    inputs: variant.inputs ?? manifest.inputs,
+    outputs: variant.outputs ?? manifest.outputs,
+  };
+}
+
+/** What the top-level files and each listed variant both say. */
+interface VariantFields {
+  readonly name: string;
+  readonly precision: Precision;
+  readonly requires?: readonly string[] | undefined;
+  readonly files: readonly ManifestFile[];
+  readonly inputs?: Manifest['inputs'] | undefined;
+  readonly outputs?: Manifest['outputs'] | undefined;
 }
 
 function invalid(url: string, issue: v.BaseIssue<unknown> | undefined): ManifestError {

@@ -186,3 +186,13 @@ export function checkBatchingOption(batching: boolean | Partial<BatchingOptions>
   if (!Number.isFinite(maxDelayMs) || maxDelayMs < 0) refuse('batching.maxDelayMs', 'a number of ms >= 0', maxDelayMs);
   return { maxBatch, maxDelayMs };
 }
+
+/** `rt.load(source, { variant })`: a name as manifests spell them (which ones exist, the manifest says). */
+export function checkVariant(variant: string): string {
+  if (typeof variant !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(variant)) {
+    throw new StateError('invalid-options', `variant must be a variant name such as "fp16", got ${JSON.stringify(variant)}`, {
+      details: { option: 'variant', expected: 'letters, digits, ".", "_" or "-", at most 64', actual: String(variant) },
+    });
+  }
+  return variant;
+}

@@ -16,6 +16,7 @@ import {
   checkSupervisor,
   checkThreads,
   checkTimeout,
+  checkVariant,
   knownBackends,
   type SupervisorSettings,
 } from './check-options.js';
@@ -101,6 +102,12 @@ export interface LoadOptions {
    * behind other models', and its worker (and wasm memory) ends when it is disposed.
    */
   ownWorker?: boolean;
+  /**
+   * Which of the manifest's builds to load (its `variants`, e.g. `"fp16"`); default: its
+   * top-level files. A build that needs what this device lacks (float16 where WebGPU has no
+   * `shader-f16`) falls back to a float32 build, and `model.info.variant` says so.
+   */
+  variant?: string;
 }
 
 const ignore = () => undefined;
@@ -202,6 +209,7 @@ export class Runtime {
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
       ...(batching ? { batching } : {}),
+      ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
     };
     const loading = supervisor.call((remote) => remote.load(request, progress));
     try {

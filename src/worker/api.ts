@@ -22,6 +22,8 @@ export interface LoadRequest {
   readonly callId: number;
   /** Stack concurrent runs into one, after checking the model allows it (`not-batchable` if not). */
   readonly batching?: BatchingOptions;
+  /** The manifest build asked for (`LoadOptions.variant`); absent: the top-level files. */
+  readonly variant?: string;
 }
 
 export interface LoadReply {

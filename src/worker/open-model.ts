@@ -1,3 +1,4 @@
+import { chooseVariant, type GpuSupport } from '../artifacts/choose-variant.js';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import type { CacheSession } from '../artifacts/store/cache-session.js';
 import { checkBatching } from '../session/batch-probe.js';
@@ -5,7 +6,8 @@ import { createSession } from '../session/create-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
 import type { OrtLoader } from '../session/ort-loader.js';
 import { describeValues } from '../session/tensors.js';
-import type { BatchingInfo, ModelInfo, StageProgress } from '../types.js';
+import { probeWebGpu } from '../session/webgpu-probe.js';
+import type { Backend, BatchingInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
 import type { LoadRequest } from './api.js';
 
 export interface OpenOptions {
@@ -15,6 +17,8 @@ export interface OpenOptions {
   readonly report?: ((progress: StageProgress) => void) | undefined;
   /** Said in `info.fallbackReason` before the session's own: why this model is not where it was asked. */
   readonly fallbackReason?: string;
+  /** Why builds that need WebGPU features cannot be used after all (one failed to create its session). */
+  readonly gpuRefused?: string;
 }
 
 /**
@@ -28,18 +32,30 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     signal,
     manifestKeys: request.manifestKeys,
     cache,
+    chooseVariant: (manifest) => chooseVariant(manifest, request.variant, () => gpuSupport(request.backends, options.gpuRefused)),
     ...(request.retry ? { retry: request.retry } : {}),
     ...(report ? { onProgress: report } : {}),
   });
   signal.throwIfAborted();
   report?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
   const sessionStarted = performance.now();
-  const chosen = await createSession(artifacts.model, {
-    backends: request.backends,
-    loadOrt: options.loadOrt,
-    threads: request.threads,
-    externalData: artifacts.externalData,
-  });
+  const variant = artifacts.variant && variantInfo(artifacts.variant, request.variant, artifacts.variantFallbackReason);
+  // A build that needs WebGPU features runs on WebGPU or not at all.
+  const backends: readonly Backend[] = variant?.needs.length ? ['webgpu'] : request.backends;
+  let chosen: Awaited<ReturnType<typeof createSession>>;
+  try {
+    chosen = await createSession(artifacts.model, {
+      backends,
+      loadOrt: options.loadOrt,
+      threads: request.threads,
+      externalData: artifacts.externalData,
+    });
+  } catch (error) {
+    if (!variant?.needs.length) throw error;
+    // The device has what the build needs, yet WebGPU would not take it: load a float32 build.
+    const why = `its WebGPU session failed (${error instanceof Error ? error.message : String(error)})`;
+    return openModel(request, { ...options, gpuRefused: why });
+  }
   const fallbackReason = [options.fallbackReason, chosen.fallbackReason].filter(Boolean).join('; ');
   const info: ModelInfo = {
     id: artifacts.id,
@@ -57,6 +73,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     loadTimings: { ...artifacts.timings, sessionMs: performance.now() - sessionStarted },
     ...(fallbackReason ? { fallbackReason } : {}),
     ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
+    ...(variant ? { variant } : {}),
   };
   let batching: BatchingInfo | undefined;
   try {
@@ -70,4 +87,21 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     throw error;
   }
   return new LoadedModel(chosen, batching ? { ...info, batching } : info, request.batching);
+}
+
+/** WebGPU's features here, or why it is not an option for this load. */
+async function gpuSupport(backends: readonly Backend[], refused: string | undefined): Promise<GpuSupport> {
+  if (refused) return { unavailable: refused };
+  if (!backends.includes('webgpu')) return { unavailable: `webgpu is not among the backends asked for (${backends.join(', ')})` };
+  return probeWebGpu();
+}
+
+function variantInfo(
+  variant: Omit<VariantInfo, 'asked' | 'fallbackReason'>,
+  asked: string | undefined,
+  reason: string | undefined,
+): VariantInfo {
+  return asked !== undefined && asked !== variant.name
+    ? { ...variant, asked, ...(reason ? { fallbackReason: reason } : {}) }
+    : variant;
 }

@@ -28,3 +28,12 @@ test('asking for WebGPU only fails with backend-unavailable and the reason', asy
   expect(error).toMatchObject({ code: 'backend-unavailable', message: expect.stringMatching(/WebGPU is not available/) });
   await rt.close();
 });
+
+test('a float16 variant without WebGPU: the float32 build on wasm, with the reason', async () => {
+  const rt = createRuntime();
+  const model = await rt.load(models.mlpVariantsManifest, { variant: 'fp16' });
+  expect(model.info.backend).toBe('wasm');
+  expect(model.info.variant).toMatchObject({ name: 'default', precision: 'float32', asked: 'fp16' });
+  expect(model.info.variant?.fallbackReason).toMatch(/^variant "fp16" needs WebGPU \(shader-f16\): WebGPU is not available/);
+  await rt.close();
+});

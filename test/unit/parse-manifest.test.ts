@@ -68,3 +68,16 @@ describe('parseManifest', () => {
     expect(error.details).toMatchObject({ field: 'files.0.bytes', expected: 'number', actual: '"many"' });
   });
 });
+
+test('a relative file URL in a manifest that has no http(s) URL (a data: URL) names the field', () => {
+  const error = (() => {
+    try {
+      parseManifest(JSON.stringify(good()), 'data:application/json,{}');
+    } catch (e) {
+      return e;
+    }
+    throw new Error('accepted');
+  })();
+  expect(error).toBeInstanceOf(ManifestError);
+  expect(error).toMatchObject({ code: 'manifest-invalid', details: { field: 'files.0.url', actual: 'mlp.onnx' } });
+});

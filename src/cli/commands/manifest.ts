@@ -1,11 +1,11 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Manifest, type ManifestFile, manifestFormat } from '../../artifacts/manifest-schema.js';
+import { type Manifest, type ManifestFile, type ManifestVariant, manifestFormat } from '../../artifacts/manifest-schema.js';
 import { signManifest } from '../../artifacts/manifest-signature.js';
 import { parseManifest } from '../../artifacts/parse-manifest.js';
 import { ManifestError } from '../../errors.js';
-import { parseCommandArgs, stringFlag } from '../lib/args.js';
+import { listFlag, parseCommandArgs, stringFlag } from '../lib/args.js';
 import { CliError, fileError, UsageError } from '../lib/cli-error.js';
 import { hashFile } from '../lib/hash-file.js';
 import { defaultModelId } from '../lib/model-id.js';
@@ -24,6 +24,10 @@ Options:
   --version V        the model's version (default: 1.0.0)
   --out FILE         where to write it (default: <id>.manifest.json beside the model; - for stdout)
   --sign-key FILE    sign it with this Ed25519 private key (PKCS8 PEM, from \`webinfer keygen\`)
+  --variant NAME=FILE  another build of the same model (e.g. fp16=model_fp16.onnx), loaded with
+                     rt.load(url, { variant: NAME }); its precision is read from its weights.
+                     Repeat for more. A float16 build falls back to a float32 one where WebGPU
+                     lacks shader-f16.
   -h, --help         show this help
 `;
 
@@ -40,7 +44,13 @@ interface PlannedFile {
 export async function manifest(argv: readonly string[]): Promise<void> {
   const args = parseCommandArgs(
     argv,
-    { id: { type: 'string' }, version: { type: 'string' }, out: { type: 'string' }, 'sign-key': { type: 'string' } },
+    {
+      id: { type: 'string' },
+      version: { type: 'string' },
+      out: { type: 'string' },
+      'sign-key': { type: 'string' },
+      variant: { type: 'string', multiple: true },
+    },
     manifestUsage,
   );
   if (args.values.help) {
@@ -55,30 +65,43 @@ export async function manifest(argv: readonly string[]): Promise<void> {
   const keyFile = stringFlag(args, 'sign-key');
   const signingKey = keyFile === undefined ? undefined : await readSigningKey(keyFile);
 
-  const modelDir = dirname(resolve(model));
+  const variants = listFlag(args, 'variant').map(parseVariantFlag);
   const id = stringFlag(args, 'id') ?? defaultModelId(model);
   const version = stringFlag(args, 'version') ?? defaultVersion;
   const out = stringFlag(args, 'out');
   const toStdout = out === '-';
   // A manifest on stdout is taken to live beside the model, which is where its URLs point from.
-  const outFile = out === undefined || toStdout ? join(modelDir, `${id}.manifest.json`) : resolve(out);
+  const outFile = out === undefined || toStdout ? join(dirname(resolve(model)), `${id}.manifest.json`) : resolve(out);
   const manifestUrl = pathToFileURL(outFile).href;
-  // A bad --id or --version fails now, not after hashing: a stand-in manifest with them is checked.
-  validate({ ...standIn, id, version }, manifestUrl, args.values);
+  // A bad --id, --version or variant name fails now, not after hashing: a stand-in manifest with them is checked.
+  const standInVariants = variants.map(({ name }) => ({ name, precision: 'float32' as const, files: standIn.files }));
+  validate({ ...standIn, id, version, ...(variants.length ? { variants: standInVariants } : {}) }, manifestUrl, args.values);
 
-  const graph = await readOnnx(model);
-  const planned: PlannedFile[] = [
-    { file: resolve(model), role: 'model' },
-    ...graph.externalData.map((location) => ({ file: resolve(modelDir, location), role: 'external-data' as const, location })),
-  ];
-  if (planned.some(({ file }) => file === outFile)) {
-    throw new UsageError(`--out ${out} would overwrite a file the manifest describes`, manifestUsage);
+  const where = { outFile, out };
+  const base = await describeBuild(model, where);
+  const builds: ManifestVariant[] = [];
+  for (const variant of variants) {
+    const build = await describeBuild(variant.file, where);
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    builds.push({
+      name: variant.name,
+      precision: build.precision,
+      files: build.files,
+      ...(same(build.inputs, base.inputs) ? {} : { inputs: build.inputs }),
+      ...(same(build.outputs, base.outputs) ? {} : { outputs: build.outputs }),
+    });
   }
-  await warnOfHugeFiles(planned);
-  const files: ManifestFile[] = [];
-  for (const entry of planned) files.push(await describeFile(entry, { model, outDir: dirname(outFile) }));
-
-  const unsigned: Manifest = { format: manifestFormat, id, version, files, inputs: graph.inputs, outputs: graph.outputs };
+  const { files } = base;
+  const unsigned: Manifest = {
+    format: manifestFormat,
+    id,
+    version,
+    files,
+    inputs: base.inputs,
+    outputs: base.outputs,
+    ...(base.precision === 'float32' ? {} : { precision: base.precision }),
+    ...(builds.length > 0 ? { variants: builds } : {}),
+  };
   const signed = signingKey === undefined ? unsigned : await signManifest(unsigned, signingKey);
   validate(signed, manifestUrl, args.values);
   const text = `${JSON.stringify(signed, null, 2)}\n`;
@@ -92,10 +115,36 @@ export async function manifest(argv: readonly string[]): Promise<void> {
   } catch (error) {
     throw fileError(error, out ?? relative(process.cwd(), outFile), 'write');
   }
-  const total = files.reduce((sum, file) => sum + file.bytes, 0);
-  const count = files.length === 1 ? '1 file' : `${files.length} files`;
+  const every = [...files, ...builds.flatMap((build) => build.files)];
+  const total = every.reduce((sum, file) => sum + file.bytes, 0);
+  const count = every.length === 1 ? '1 file' : `${every.length} files`;
   const signedNote = signingKey === undefined ? '' : ', signed';
   process.stderr.write(`Wrote ${outFile} (${count}, ${formatBytes(total)}${signedNote})\n`);
+}
+
+/** `--variant NAME=FILE`, split; the name is checked with the rest of the manifest. */
+function parseVariantFlag(flag: string): { name: string; file: string } {
+  const match = /^([^=]+)=(.+)$/.exec(flag);
+  if (!match)
+    throw new UsageError(`--variant ${JSON.stringify(flag)} must be NAME=FILE, e.g. fp16=model_fp16.onnx`, manifestUsage);
+  return { name: match[1] as string, file: match[2] as string };
+}
+
+/** One build of the model, its files hashed: what the manifest says of it. */
+async function describeBuild(model: string, { outFile, out }: { outFile: string; out: string | undefined }) {
+  const graph = await readOnnx(model);
+  const modelDir = dirname(resolve(model));
+  const planned: PlannedFile[] = [
+    { file: resolve(model), role: 'model' },
+    ...graph.externalData.map((location) => ({ file: resolve(modelDir, location), role: 'external-data' as const, location })),
+  ];
+  if (planned.some(({ file }) => file === outFile)) {
+    throw new UsageError(`--out ${out} would overwrite a file the manifest describes`, manifestUsage);
+  }
+  await warnOfHugeFiles(planned);
+  const files: ManifestFile[] = [];
+  for (const entry of planned) files.push(await describeFile(entry, { model, outDir: dirname(outFile) }));
+  return { files, inputs: graph.inputs, outputs: graph.outputs, precision: graph.precision };
 }
 
 /**
@@ -168,7 +217,12 @@ function validate(manifest: Manifest, manifestUrl: string, flags: Readonly<Recor
     parseManifest(JSON.stringify(manifest), manifestUrl);
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    const field = error.details.field;
+    const field = String(error.details.field);
+    if (field === 'variants') throw new UsageError('each --variant needs a name of its own', manifestUsage);
+    if (/^variants\.\d+\.name$/.test(field)) {
+      const { expected, actual } = error.details;
+      throw new UsageError(`a --variant name must be ${expected}, got ${actual}`, manifestUsage);
+    }
     if ((field === 'id' || field === 'version') && flags[field] !== undefined) {
       const { expected, actual } = error.details;
       throw new UsageError(

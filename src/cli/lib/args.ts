@@ -5,7 +5,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What a command's flags parse to: strings and booleans by flag name, and the positionals. */
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 
@@ -32,4 +32,10 @@ export function parseCommandArgs(args: readonly string[], options: Options, usag
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A repeatable string flag's values, in order; empty when it was not given. */
+export function listFlag(args: ParsedArgs, name: string): readonly string[] {
+  const value = args.values[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
 }

@@ -1,8 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
+import type { Precision } from '../../artifacts/manifest-schema.js';
 import { CliError, fileError } from './cli-error.js';
 import { describeValues, type TensorEntry } from './describe-values.js';
 import { externalDataLocations } from './external-data.js';
 import { int64ToNumber, onnx, type proto } from './onnx.js';
+import { weightPrecision } from './weight-precision.js';
 
 /**
  * Protobuf messages are limited to 2 GiB (protobuf's `kint32max` total byte limit), which is why
@@ -17,6 +19,8 @@ export interface OnnxSummary {
   readonly outputs: TensorEntry[];
   /** External-data `location`s, as the graph spells them (relative to the model's folder). */
   readonly externalData: string[];
+  /** What the weights are stored as (see `weightPrecision`). */
+  readonly precision: Precision;
 }
 
 /** Reads and decodes an ONNX model file; a file that is missing or not a model fails with a `CliError`. */
@@ -32,6 +36,7 @@ export async function readOnnx(file: string): Promise<OnnxSummary> {
     ),
     outputs: describeValues(graph.output ?? [], { file, role: 'output' }),
     externalData: externalDataLocations(model, file),
+    precision: weightPrecision(graph),
   };
 }
 

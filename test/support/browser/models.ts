@@ -6,6 +6,7 @@ import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
 import mlpManifestUrl from '../../fixtures/models/mlp.manifest.json?url';
 import mlpUrl from '../../fixtures/models/mlp.onnx?url';
 import mlpExternalManifestUrl from '../../fixtures/models/mlp-external.manifest.json?url';
+import mlpVariantsManifestUrl from '../../fixtures/models/mlp-variants.manifest.json?url';
 import rowMixingUrl from '../../fixtures/models/row-mixing.onnx?url';
 
 export const models = {
@@ -21,6 +22,8 @@ export const models = {
   mlpManifest: mlpManifestUrl,
   /** The same MLP with its weights in an ONNX external-data file, and a manifest naming both. */
   mlpExternalManifest: mlpExternalManifestUrl,
+  /** mlp.onnx (the float32 default) with mlp-fp16.onnx as its "fp16" variant. */
+  mlpVariantsManifest: mlpVariantsManifestUrl,
   /** Silero VAD v5, a real model shipped by the @ricky0123/vad-web devDependency. */
   vad: '/node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
   /** Silero VAD v4 ("legacy"), from the same package: separate h and c LSTM states. */
