@@ -263,7 +263,7 @@ const describeFiles = (files) =>
  * Writes `<id>.manifest.json` (webinfer/manifest@1) naming `files` beside it, with sizes and
  * hashes; `variants` are other builds of the same model ({ name, precision, files }).
  */
-function writeManifest(id, graph, files, { variants } = {}) {
+function writeManifest(id, graph, files, { variants, transforms } = {}) {
   const manifest = {
     format: 'webinfer/manifest@1',
     id,
@@ -272,6 +272,7 @@ function writeManifest(id, graph, files, { variants } = {}) {
     inputs: describe(graph.input),
     outputs: describe(graph.output),
     ...(variants ? { variants: variants.map((variant) => ({ ...variant, files: describeFiles(variant.files) })) } : {}),
+    ...(transforms ? { transforms } : {}),
   };
   writeFileSync(join(OUT_DIR, `${id}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`wrote ${id}.manifest.json`);
@@ -286,6 +287,25 @@ writeModel('row-mixing.onnx', rowMixingModel());
 writeModel('alloc.onnx', allocModel());
 writeModel('mlp-fp16.onnx', mlpFp16Model());
 writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
+// mlp.onnx read as a tabular classifier: four columns from three named fields, and its logits
+// as the two likeliest of three labelled classes.
+writeManifest('mlp-tabular', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }], {
+  transforms: {
+    inputs: {
+      x: [
+        {
+          op: 'row',
+          fields: [
+            { name: 'age', impute: 40, standardize: { mean: 40, std: 10 } },
+            { name: 'hours', minMax: { min: 0, max: 80 } },
+            { name: 'color', oneHot: ['red', 'blue'], unknown: 'ignore' },
+          ],
+        },
+      ],
+    },
+    outputs: { logits: [{ op: 'softmax' }, { op: 'top-k', k: 2, labels: ['low', 'mid', 'high'] }] },
+  },
+});
 writeManifest('mlp-variants', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }], {
   variants: [{ name: 'fp16', precision: 'float16', files: [{ file: 'mlp-fp16.onnx', role: 'model' }] }],
 });

@@ -38,11 +38,46 @@ export type Tensor = {
   [T in TensorType]: { readonly type: T; readonly data: TensorDataMap[T]; readonly dims: readonly number[] };
 }[TensorType];
 
-/** Model inputs by name. */
+/** Model inputs by name, as tensors. */
 export type Feeds = Readonly<Record<string, Tensor>>;
 
+/** Tensors by name: what a session returns, before any postprocessing. */
+export type Tensors = Record<string, Tensor>;
+
+/** A tabular row: field values by name (`null`, `undefined` or `NaN`: missing). */
+export type TabularRow = Readonly<Record<string, number | string | null | undefined>>;
+
+/** What an input with a preprocessing reader in the manifest takes instead of a tensor. */
+export type RawInput = TabularRow | readonly TabularRow[];
+
+/**
+ * Inputs by name for `model.run`: tensors, or for inputs whose manifest declares preprocessing,
+ * the raw values it reads (a tabular row, several rows).
+ */
+export type Inputs = Readonly<Record<string, Tensor | RawInput>>;
+
+/** One class of a classifier's output: its index, its score and, with labels, its name. */
+export interface Prediction {
+  readonly index: number;
+  readonly score: number;
+  readonly label?: string;
+}
+
+/**
+ * An output after an `argmax`, `top-k` or `threshold` op: per row (dims[0] rows), the classes it
+ * picked, best first.
+ */
+export interface Predictions {
+  readonly type: 'predictions';
+  readonly data: readonly (readonly Prediction[])[];
+  readonly dims: readonly number[];
+}
+
+/** An output as `model.run` returns it: a tensor, or predictions where the manifest says so. */
+export type OutputValue = Tensor | Predictions;
+
 /** Model outputs by name. */
-export type Outputs = Record<string, Tensor>;
+export type Outputs = Record<string, OutputValue>;
 
 /**
  * An input or output as the model declares it. A string dimension is symbolic (dynamic, and the
@@ -99,6 +134,16 @@ export interface ModelInfo {
   readonly batching?: BatchingInfo;
   /** The manifest build loaded (absent for a bare file), and why when it is not the one asked for. */
   readonly variant?: VariantInfo;
+  /** The manifest's preprocessing and postprocessing, when it declares any. */
+  readonly transforms?: TransformsInfo;
+}
+
+/** Which inputs take raw values, and what each output goes through (op names, in order). */
+export interface TransformsInfo {
+  /** Input name → the op that reads its raw value (`row`: a tabular row or rows). */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Output name → its ops (`softmax`, `top-k`, ...). */
+  readonly outputs: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Which of a manifest's builds a model runs (`rt.load(url, { variant })`). */
@@ -193,6 +238,8 @@ export interface LoadProgress extends StageProgress {
 
 /** Milliseconds spent in each phase of one `run`, measured in the worker. */
 export interface RunTimings {
+  /** Raw inputs made into tensors by the manifest's preprocessing (0 without any). */
+  readonly preprocessMs: number;
   /** Time waiting in the model's queue: a session runs one call at a time, by priority. */
   readonly queueMs: number;
   /** Input checks and tensor construction. */
@@ -201,6 +248,8 @@ export interface RunTimings {
   readonly inferenceMs: number;
   /** Requests that ran together in one `session.run`: 1 unless the model batches. */
   readonly batchSize: number;
+  /** Outputs made into what the manifest's postprocessing says (0 without any). */
+  readonly postprocessMs: number;
   /** From the worker receiving the call to it sending the reply. */
   readonly workerMs: number;
 }

@@ -1,5 +1,6 @@
 import { FetchError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
+import type { Transforms } from '../transforms/schema.js';
 import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
 import type { VariantChoice } from './choose-variant.js';
 import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
@@ -29,6 +30,8 @@ export interface Artifacts {
   readonly variant?: VariantInfo;
   /** Why that build is not the one asked for. */
   readonly variantFallbackReason?: string;
+  /** The manifest's preprocessing and postprocessing, when it declares any. */
+  readonly transforms?: Transforms;
   /** Where the time went (see `LoadTimings`). */
   readonly timings: Pick<LoadTimings, 'manifestMs' | 'cacheReadMs' | 'downloadMs'>;
 }
@@ -120,6 +123,7 @@ async function fromManifest(
     timings: clock.timings,
     variant: { name, precision, needs: choice.variant.needs },
     ...(choice.fallbackReason ? { variantFallbackReason: choice.fallbackReason } : {}),
+    ...(manifest.transforms ? { transforms: manifest.transforms } : {}),
   };
 }
 

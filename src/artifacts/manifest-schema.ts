@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { transformsSchema } from '../transforms/schema.js';
 
 /** The manifest format this runtime reads. A manifest names exactly one version of one model. */
 export const manifestFormat = 'webinfer/manifest@1';
@@ -80,8 +81,9 @@ export const manifestSchema = v.pipe(
         v.check((list) => new Set(list.map((x) => x.name)).size === list.length, 'variants with distinct names'),
       ),
     ),
-    // Reserved for later formats' features; accepted and kept, not yet interpreted.
-    transforms: v.optional(v.record(v.string(), v.unknown())),
+    /** Preprocessing and postprocessing (see `transforms/schema.ts`). */
+    transforms: v.optional(transformsSchema),
+    // Reserved for later features; accepted and kept, not yet interpreted.
     monitoring: v.optional(v.record(v.string(), v.unknown())),
     canary: v.optional(v.array(v.unknown())),
     signature: v.optional(v.strictObject({ alg: v.literal('Ed25519'), value: v.pipe(v.string(), v.minLength(1)) })),

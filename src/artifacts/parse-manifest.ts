@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { ManifestError } from '../errors.js';
+import { transformsProblem } from '../transforms/check-transforms.js';
 import { type Manifest, type ManifestFile, manifestSchema, type Precision } from './manifest-schema.js';
 
 /** A file of a validated manifest, its URL made absolute. */
@@ -62,6 +63,8 @@ export function readManifestJson(text: string, manifestUrl: string): Record<stri
 export function validateManifest(json: Record<string, unknown>, manifestUrl: string): ResolvedManifest {
   const result = v.safeParse(manifestSchema, json, { abortEarly: true });
   if (!result.success) throw invalid(manifestUrl, result.issues[0]);
+  const transforms = result.output.transforms && transformsProblem(result.output.transforms, result.output);
+  if (transforms) throw invalid(manifestUrl, undefined, transforms);
   const { variants: listed = [], ...manifest } = result.output;
   const base = resolveVariant(
     { ...manifest, name: 'default', precision: manifest.precision ?? 'float32' },
@@ -118,10 +121,16 @@ interface VariantFields {
   readonly outputs?: Manifest['outputs'] | undefined;
 }
 
-function invalid(url: string, issue: v.BaseIssue<unknown> | undefined): ManifestError {
-  const field = issue?.path?.map((item) => String(item.key)).join('.') || '(root)';
-  const expected = issue?.expected ?? issue?.message ?? 'a valid manifest';
-  const actual = issue?.received ?? 'invalid';
+function invalid(
+  url: string,
+  issue: v.BaseIssue<unknown> | undefined,
+  problem: { field: string; expected: string; actual: string } = {
+    field: issue?.path?.map((item) => String(item.key)).join('.') || '(root)',
+    expected: issue?.expected ?? issue?.message ?? 'a valid manifest',
+    actual: issue?.received ?? 'invalid',
+  },
+): ManifestError {
+  const { field, expected, actual } = problem;
   return new ManifestError('manifest-invalid', `Manifest ${url}: field "${field}" must be ${expected}, got ${actual}`, {
     details: { url, field, expected, actual },
   });

@@ -2,7 +2,8 @@ import { transfer } from 'comlink';
 import { StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import { validateFeeds } from '../session/validate-feeds.js';
-import type { Feeds, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
+import { isTensorLike } from '../transforms/is-tensor-like.js';
+import type { Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
 import { prepareFeeds } from './prepare-feeds.js';
@@ -67,20 +68,23 @@ export class Model {
   }
 
   /**
-   * Runs the model on `feeds` (tensors by input name) and resolves to the outputs by name.
-   * Feeds are checked against `info.inputs` first: a wrong name, dtype or shape, a missing input
-   * or a detached buffer rejects with an `InputError` and nothing reaches the worker.
+   * Runs the model and resolves to its outputs by name. `inputs` are tensors by input name, or,
+   * for inputs whose manifest declares preprocessing (`info.transforms.inputs`), the raw values
+   * it reads (a tabular row); outputs the manifest postprocesses come back as it says (for
+   * example `predictions`). Tensors are checked against `info.inputs` first: a wrong name, dtype
+   * or shape, a missing input or a detached buffer rejects with an `InputError` and nothing
+   * reaches the worker; raw values are checked in the worker, with the same errors.
    */
-  async run(feeds: Feeds, options: RunOptions = {}): Promise<Outputs> {
-    return (await this.runDetailed(feeds, options)).outputs;
+  async run(inputs: Inputs, options: RunOptions = {}): Promise<Outputs> {
+    return (await this.runDetailed(inputs, options)).outputs;
   }
 
   /** Like `run`, and also says where the time went. */
-  async runDetailed(feeds: Feeds, options: RunOptions = {}): Promise<RunResult> {
+  async runDetailed(inputs: Inputs, options: RunOptions = {}): Promise<RunResult> {
     this.#assertUsable();
-    validateFeeds(feeds, this.info.inputs);
+    validateFeeds(inputs, this.info.inputs, rawInputs(inputs, this.info.transforms));
     const started = performance.now();
-    const prepared = prepareFeeds(feeds, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
+    const prepared = prepareFeeds(inputs, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
     const timeoutMs = options.timeoutMs === undefined ? this.#runTimeoutMs : checkTimeout('timeoutMs', options.timeoutMs);
     const request: RunRequest = {
       callId: this.#supervisor.nextCallId(),
@@ -109,4 +113,10 @@ export class Model {
       throw new StateError('model-disposed', `Model "${this.info.id}" was disposed`, { details: { model: this.info.id } });
     }
   }
+}
+
+/** Names of the inputs given raw values for their preprocessing to read (checked in the worker). */
+function rawInputs(inputs: Inputs, transforms: TransformsInfo | undefined): ReadonlySet<string> {
+  if (!transforms || typeof inputs !== 'object' || inputs === null) return new Set();
+  return new Set(Object.keys(transforms.inputs).filter((name) => name in inputs && !isTensorLike(inputs[name])));
 }

@@ -1,4 +1,5 @@
-import type { Feeds, Tensor } from '../types.js';
+import { isTensorLike } from '../transforms/is-tensor-like.js';
+import type { Inputs, Tensor } from '../types.js';
 
 /**
  * Readies feeds to cross to the worker. By default each input's buffer is transferred, not
@@ -7,14 +8,15 @@ import type { Feeds, Tensor } from '../types.js';
  * the caller's buffer stays usable. With `keepInputs`, every input is copied and none detached.
  * `SharedArrayBuffer` data is shared, never copied or detached.
  */
-export function prepareFeeds(
-  feeds: Feeds,
+export function prepareFeeds<T extends Inputs>(
+  feeds: T,
   { keepInputs = false }: { keepInputs?: boolean } = {},
-): { feeds: Feeds; transfer: ArrayBuffer[] } {
-  const prepared: Record<string, Tensor> = {};
+): { feeds: T; transfer: ArrayBuffer[] } {
+  const prepared: Record<string, Inputs[string]> = {};
   const transfer = new Set<ArrayBuffer>();
   for (const [name, tensor] of Object.entries(feeds)) {
-    const { data } = tensor;
+    // Raw values for preprocessing (tabular rows) are cloned as they are.
+    const data = isTensorLike(tensor) ? tensor.data : undefined;
     if (!ArrayBuffer.isView(data) || !(data.buffer instanceof ArrayBuffer)) {
       prepared[name] = tensor;
       continue;
@@ -24,5 +26,5 @@ export function prepareFeeds(
     transfer.add(own.buffer as ArrayBuffer);
     prepared[name] = { ...tensor, data: own } as Tensor;
   }
-  return { feeds: prepared, transfer: [...transfer] };
+  return { feeds: prepared as T, transfer: [...transfer] };
 }

@@ -1,4 +1,4 @@
-import type { Feeds, Outputs, Tensor, TensorInfo } from '../types.js';
+import type { Feeds, Tensor, TensorInfo, Tensors } from '../types.js';
 
 /**
  * Why a model cannot be batched by stacking rows, or undefined when it can: every input and
@@ -59,16 +59,16 @@ export function stackFeeds(requests: readonly Feeds[]): Feeds {
 }
 
 /** Splits a batch's outputs back into one set per request, `rows[i]` rows each, copying each part. */
-export function splitOutputs(outputs: Outputs, rows: readonly number[]): Outputs[] {
+export function splitOutputs(outputs: Tensors, rows: readonly number[]): Tensors[] {
   const total = rows.reduce((sum, n) => sum + n, 0);
-  const parts: Outputs[] = rows.map(() => ({}));
+  const parts: Tensors[] = rows.map(() => ({}));
   for (const [name, tensor] of Object.entries(outputs)) {
     const data = tensor.data as Exclude<Tensor['data'], string[]>;
     const perRow = total === 0 ? 0 : data.length / total;
     let row = 0;
     rows.forEach((n, i) => {
       const part = data.slice(row * perRow, (row + n) * perRow);
-      (parts[i] as Outputs)[name] = { type: tensor.type, data: part, dims: [n, ...tensor.dims.slice(1)] } as Tensor;
+      (parts[i] as Tensors)[name] = { type: tensor.type, data: part, dims: [n, ...tensor.dims.slice(1)] } as Tensor;
       row += n;
     });
   }

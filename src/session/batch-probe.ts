@@ -1,5 +1,5 @@
 import { ModelError } from '../errors.js';
-import type { BatchingInfo, Feeds, Outputs, Tensor, TensorInfo, TensorType } from '../types.js';
+import type { BatchingInfo, Feeds, Tensor, TensorInfo, Tensors, TensorType } from '../types.js';
 import { splitOutputs, stackFeeds, whyNotBatchable } from './batch-feeds.js';
 import type { BatchingOptions } from './batcher.js';
 
@@ -15,7 +15,7 @@ export async function checkBatching(
   inputs: readonly TensorInfo[],
   outputs: readonly TensorInfo[],
   options: BatchingOptions,
-  infer: (feeds: Feeds) => Promise<{ outputs: Outputs }>,
+  infer: (feeds: Feeds) => Promise<{ outputs: Tensors }>,
 ): Promise<BatchingInfo> {
   const refusal = whyNotBatchable(inputs, outputs);
   if (refusal) throw new ModelError('not-batchable', `This model cannot batch: ${refusal}`, { details: { reason: refusal } });
@@ -25,7 +25,7 @@ export async function checkBatching(
     return { ...options, verified: false, unverifiedReason };
   }
   const rows = Array.from({ length: probeRows }, (_, row) => probeFeeds(inputs, row));
-  const alone: Outputs[] = [];
+  const alone: Tensors[] = [];
   for (const feeds of rows) alone.push((await infer(feeds)).outputs);
   const batched = splitOutputs(
     (await infer(stackFeeds(rows))).outputs,

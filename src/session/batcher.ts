@@ -1,4 +1,4 @@
-import type { Feeds, Outputs, Priority } from '../types.js';
+import type { Feeds, Priority, Tensors } from '../types.js';
 import { batchKey, rowsOf, splitOutputs, stackFeeds } from './batch-feeds.js';
 import type { RequestQueue } from './request-queue.js';
 import { type QueueOptions, WaitingList } from './waiting-list.js';
@@ -13,7 +13,7 @@ export interface BatchingOptions {
 
 /** What one request gets back from the batch it ran in. */
 export interface BatchedResult {
-  readonly outputs: Outputs;
+  readonly outputs: Tensors;
   /** From the request's arrival to its batch starting. */
   readonly queueMs: number;
   readonly prepareMs: number;
@@ -23,7 +23,7 @@ export interface BatchedResult {
 }
 
 /** Runs stacked feeds once on the session. */
-export type RunStacked = (feeds: Feeds) => Promise<{ outputs: Outputs; prepareMs: number; inferenceMs: number }>;
+export type RunStacked = (feeds: Feeds) => Promise<{ outputs: Tensors; prepareMs: number; inferenceMs: number }>;
 
 interface Waiting {
   readonly feeds: Feeds;
@@ -118,7 +118,7 @@ export class Batcher {
             );
       for (const [i, w] of batch.entries()) {
         const timings = { queueMs: started - w.arrived, prepareMs, inferenceMs, batchSize: batch.length };
-        w.resolve({ outputs: parts[i] as Outputs, ...timings });
+        w.resolve({ outputs: parts[i] as Tensors, ...timings });
       }
     } catch (error) {
       for (const w of batch) w.reject(error instanceof Error ? error : new Error(String(error)));

@@ -1,5 +1,6 @@
 import { AbortError, isWebinferError, ModelError } from '../errors.js';
-import type { Feeds, ModelInfo, Outputs } from '../types.js';
+import type { Pipeline } from '../transforms/pipeline.js';
+import type { Feeds, Inputs, ModelInfo, Outputs, Tensors } from '../types.js';
 import type { RunReply } from '../worker/api.js';
 import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
 import type { ChosenSession } from './create-session.js';
@@ -10,7 +11,7 @@ import { validateFeeds } from './validate-feeds.js';
 
 /** One `session.run`, with its outputs copied out of onnxruntime-web. */
 interface Inference {
-  readonly outputs: Outputs;
+  readonly outputs: Tensors;
   readonly prepareMs: number;
   readonly inferenceMs: number;
 }
@@ -27,11 +28,20 @@ export class LoadedModel {
   #lostError: Error | undefined;
   /** The `session.run` in flight, if any. */
   #running: Promise<unknown> | undefined;
+  readonly #pipeline: Pipeline | undefined;
 
-  /** With `batching`, concurrent requests are stacked into one run (the caller checked the model allows it). */
-  constructor(chosen: ChosenSession, info: ModelInfo, batching?: BatchingOptions) {
+  /**
+   * With `batching`, concurrent requests are stacked into one run (the caller checked the model
+   * allows it); with a `pipeline`, raw inputs are preprocessed and outputs postprocessed.
+   */
+  constructor(
+    chosen: ChosenSession,
+    info: ModelInfo,
+    { batching, pipeline }: { batching?: BatchingOptions | undefined; pipeline?: Pipeline | undefined } = {},
+  ) {
     this.#chosen = chosen;
     this.info = info;
+    this.#pipeline = pipeline;
     this.#batcher = batching && new Batcher(this.#queue, (feeds) => this.infer(feeds), batching);
     this.#lost = new Promise<never>((_, reject) => {
       this.#loseDevice = reject;
@@ -54,22 +64,36 @@ export class LoadedModel {
    * Runs the model once, when its turn in the queue comes (stacked with other requests when
    * batching is on); the reply's buffers are meant to be transferred to the page.
    */
-  async run(feeds: Feeds, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
+  async run(inputs: Inputs, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     if (this.#lostError) throw this.#lostError;
+    const feeds = this.#pipeline ? this.#pipeline.preprocess(inputs) : (inputs as Feeds);
+    const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     validateFeeds(feeds, this.info.inputs);
+    const queued = performance.now();
     const result: BatchedResult = this.#batcher
       ? await this.#batcher.submit(feeds, options)
       : await this.#queue.run(
-          async () => ({ ...(await this.infer(feeds)), queueMs: performance.now() - received, batchSize: 1 }),
+          async () => ({ ...(await this.infer(feeds)), queueMs: performance.now() - queued, batchSize: 1 }),
           options,
         );
-    const { outputs, queueMs, prepareMs, inferenceMs, batchSize } = result;
+    const { queueMs, prepareMs, inferenceMs, batchSize } = result;
+    const postprocessStarted = performance.now();
+    const outputs: Outputs = this.#pipeline ? this.#pipeline.postprocess(result.outputs) : result.outputs;
+    const postprocessMs = this.#pipeline ? performance.now() - postprocessStarted : 0;
     return {
       outputs,
       buffers: ownBuffers(outputs),
-      timings: { queueMs, prepareMs, inferenceMs, batchSize, workerMs: performance.now() - received },
+      timings: {
+        preprocessMs,
+        queueMs,
+        prepareMs,
+        inferenceMs,
+        batchSize,
+        postprocessMs,
+        workerMs: performance.now() - received,
+      },
     };
   }
 
@@ -128,5 +152,7 @@ export class LoadedModel {
 
 /** The outputs' buffers, to transfer: each output owns its own (see `fromOrtOutputs`, `splitOutputs`). */
 function ownBuffers(outputs: Outputs): ArrayBuffer[] {
-  return Object.values(outputs).flatMap(({ data }) => (ArrayBuffer.isView(data) ? [data.buffer as ArrayBuffer] : []));
+  return Object.values(outputs).flatMap((output) =>
+    output.type !== 'predictions' && ArrayBuffer.isView(output.data) ? [output.data.buffer as ArrayBuffer] : [],
+  );
 }

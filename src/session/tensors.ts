@@ -1,5 +1,5 @@
 import type { Tensor as OrtTensor } from 'onnxruntime-web';
-import type { Feeds, Outputs, Tensor, TensorInfo, TensorType } from '../types.js';
+import type { Feeds, Tensor, TensorInfo, Tensors, TensorType } from '../types.js';
 import type { OrtModule } from './ort-loader.js';
 import { isTensorType } from './validate-feeds.js';
 
@@ -17,8 +17,8 @@ export function toOrtFeeds(ort: OrtModule, feeds: Feeds): Record<string, OrtTens
  * transferred: a view over part of a larger (or shared) buffer is copied first, so only the
  * output's own bytes cross to the page.
  */
-export function fromOrtOutputs(outputs: Readonly<Record<string, OrtTensor>>): Outputs {
-  const result: Outputs = {};
+export function fromOrtOutputs(outputs: Readonly<Record<string, OrtTensor>>): Tensors {
+  const result: Tensors = {};
   const buffers = new Set<ArrayBuffer>();
   for (const [name, tensor] of Object.entries(outputs)) {
     let data = tensor.data as Tensor['data'];

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { Feeds, TensorInfo, TensorType } from '../types.js';
+import type { Feeds, Inputs, TensorInfo, TensorType } from '../types.js';
 
 /**
  * The array class each element type needs, by its `Symbol.toStringTag`: a tag check works on
@@ -46,8 +46,9 @@ function isDetached(data: ArrayBufferView): boolean {
  * Checks feeds against the model's declared inputs before onnxruntime-web sees them, so a bad
  * call gets an `InputError` naming the input, the expected and the actual value instead of an
  * opaque failure inside wasm. Symbolic dimensions accept any size but must agree across inputs.
+ * Inputs named in `raw` hold values for preprocessing: only their presence is checked here.
  */
-export function validateFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): void {
+export function validateFeeds(feeds: Feeds | Inputs, inputs: readonly TensorInfo[], raw: ReadonlySet<string> = new Set()): void {
   if (typeof feeds !== 'object' || feeds === null || Array.isArray(feeds)) {
     throw new InputError('input-invalid', `Feeds must be an object of tensors by input name, got ${tagOf(feeds)}`, {
       details: { expected: 'object', actual: tagOf(feeds) },
@@ -70,7 +71,7 @@ export function validateFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): void
         details: { input: info.name, expected: expectedNames, actual: Object.keys(feeds) },
       });
     }
-    checkTensor(info, tensor, symbols);
+    if (!raw.has(info.name)) checkTensor(info, tensor, symbols);
   }
 }
 

@@ -2,7 +2,7 @@ import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import type { BatchingOptions } from '../session/batcher.js';
-import type { Backend, CacheOptions, Feeds, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
+import type { Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
 export interface LoadRequest {
@@ -82,7 +82,7 @@ export interface WorkerApi {
   /** Answers at once: the page's heartbeat while no call is in flight. */
   ping(): 'pong';
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;
-  run(handle: number, feeds: Feeds, request?: RunRequest): Promise<RunReply>;
+  run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
   /** Drops a queued run (see `RunRequest.callId`); does nothing once it started or ended. */
   cancel(handle: number, callId: number): void;
   dispose(handle: number): Promise<void>;

@@ -126,7 +126,7 @@ export function createHost(): WorkerApi {
       }
     },
 
-    async run(handle, feeds, request) {
+    async run(handle, inputs, request) {
       await rebuilding.get(handle);
       const queueing = request && {
         id: request.callId,
@@ -135,7 +135,7 @@ export function createHost(): WorkerApi {
           ? {}
           : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
       };
-      const { outputs, timings, buffers } = await modelFor(handle).run(feeds, queueing);
+      const { outputs, timings, buffers } = await modelFor(handle).run(inputs, queueing);
       return withTransfer({ outputs, timings }, buffers);
     },
 

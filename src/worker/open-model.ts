@@ -7,6 +7,7 @@ import { LoadedModel } from '../session/loaded-model.js';
 import type { OrtLoader } from '../session/ort-loader.js';
 import { describeValues } from '../session/tensors.js';
 import { probeWebGpu } from '../session/webgpu-probe.js';
+import { Pipeline } from '../transforms/pipeline.js';
 import type { Backend, BatchingInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
 import type { LoadRequest } from './api.js';
 
@@ -86,7 +87,9 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     await chosen.session.release();
     throw error;
   }
-  return new LoadedModel(chosen, batching ? { ...info, batching } : info, request.batching);
+  const pipeline = artifacts.transforms && new Pipeline(artifacts.transforms);
+  const described = { ...info, ...(batching ? { batching } : {}), ...(pipeline ? { transforms: pipeline.info } : {}) };
+  return new LoadedModel(chosen, described, { batching: request.batching, pipeline });
 }
 
 /** WebGPU's features here, or why it is not an option for this load. */

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { AbortError } from '../../src/errors.js';
 import { Batcher } from '../../src/session/batcher.js';
 import { RequestQueue } from '../../src/session/request-queue.js';
-import type { Feeds, Outputs } from '../../src/types.js';
+import type { Feeds, Tensors } from '../../src/types.js';
 
 const feeds = (...values: number[]): Feeds => ({
   x: { type: 'float32', data: Float32Array.from(values), dims: [values.length, 1] },
@@ -14,7 +14,7 @@ function doubler() {
   const run = async (input: Feeds) => {
     const x = input.x?.data as Float32Array;
     runs.push(Array.from(x));
-    const outputs: Outputs = { y: { type: 'float32', data: x.map((v) => v * 2), dims: [x.length, 1] } };
+    const outputs: Tensors = { y: { type: 'float32', data: x.map((v) => v * 2), dims: [x.length, 1] } };
     return { outputs, prepareMs: 0, inferenceMs: 0 };
   };
   return { run, runs };
@@ -85,7 +85,7 @@ test('a failing run rejects every request of its batch, and the next batch runs'
         fail = false;
         throw new Error('kernel failed');
       }
-      return { outputs: { y: input.x as Outputs[string] }, prepareMs: 0, inferenceMs: 0 };
+      return { outputs: { y: input.x as Tensors[string] }, prepareMs: 0, inferenceMs: 0 };
     },
     { maxBatch: 8, maxDelayMs: 10 },
   );

@@ -35,8 +35,8 @@ describe('parseManifest', () => {
   });
 
   test('keeps the reserved sections', () => {
-    const manifest = parseManifest(JSON.stringify({ ...good(), transforms: { x: [] }, monitoring: {}, canary: [] }), url);
-    expect(manifest.transforms).toEqual({ x: [] });
+    const manifest = parseManifest(JSON.stringify({ ...good(), monitoring: { drift: {} }, canary: [] }), url);
+    expect(manifest.monitoring).toEqual({ drift: {} });
   });
 
   test.each([

@@ -6,6 +6,7 @@ import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
 import mlpManifestUrl from '../../fixtures/models/mlp.manifest.json?url';
 import mlpUrl from '../../fixtures/models/mlp.onnx?url';
 import mlpExternalManifestUrl from '../../fixtures/models/mlp-external.manifest.json?url';
+import mlpTabularManifestUrl from '../../fixtures/models/mlp-tabular.manifest.json?url';
 import mlpVariantsManifestUrl from '../../fixtures/models/mlp-variants.manifest.json?url';
 import rowMixingUrl from '../../fixtures/models/row-mixing.onnx?url';
 
@@ -24,6 +25,8 @@ export const models = {
   mlpExternalManifest: mlpExternalManifestUrl,
   /** mlp.onnx (the float32 default) with mlp-fp16.onnx as its "fp16" variant. */
   mlpVariantsManifest: mlpVariantsManifestUrl,
+  /** mlp.onnx with transforms: a tabular row (age, hours, color) in, the top-2 of 3 labels out. */
+  mlpTabularManifest: mlpTabularManifestUrl,
   /** Silero VAD v5, a real model shipped by the @ricky0123/vad-web devDependency. */
   vad: '/node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx',
   /** Silero VAD v4 ("legacy"), from the same package: separate h and c LSTM states. */

@@ -1,4 +1,4 @@
-import type { Feeds, Outputs, Tensor } from '../../../src/index.js';
+import type { Feeds, Outputs, OutputValue, Tensor } from '../../../src/index.js';
 
 /** A seeded PRNG (mulberry32), so every run feeds the same "random" inputs. */
 export function seededRandom(seed: number): () => number {
@@ -23,14 +23,14 @@ export function copyFeeds(feeds: Feeds): Feeds {
 }
 
 /** The raw bytes of a tensor's data, for bit-for-bit comparison. */
-export function bytesOf(tensor: Tensor | undefined): Uint8Array {
-  if (!tensor || !ArrayBuffer.isView(tensor.data)) throw new Error('expected a numeric tensor');
+export function bytesOf(tensor: OutputValue | undefined): Uint8Array {
+  if (!tensor || tensor.type === 'predictions' || !ArrayBuffer.isView(tensor.data)) throw new Error('expected a numeric tensor');
   const { buffer, byteOffset, byteLength } = tensor.data;
   return new Uint8Array(buffer, byteOffset, byteLength);
 }
 
 /** Largest absolute difference between two float tensors. */
-export function maxAbsDiff(a: Tensor | undefined, b: Tensor | undefined): number {
+export function maxAbsDiff(a: OutputValue | undefined, b: OutputValue | undefined): number {
   const x = a?.data as Float32Array;
   const y = b?.data as Float32Array;
   if (x.length !== y.length) return Number.POSITIVE_INFINITY;
@@ -45,7 +45,7 @@ export function shapes(outputs: Outputs): Record<string, readonly number[]> {
 }
 
 /** A copy of a float output's values; fails the test when the output is missing. */
-export function floatsOf(tensor: Tensor | undefined): Float32Array<ArrayBuffer> {
+export function floatsOf(tensor: OutputValue | undefined): Float32Array<ArrayBuffer> {
   if (!(tensor?.data instanceof Float32Array)) throw new Error(`expected a float32 output, got ${tensor?.type}`);
   return new Float32Array(tensor.data);
 }

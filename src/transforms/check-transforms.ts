@@ -1,0 +1,71 @@
+import type { Manifest } from '../artifacts/manifest-schema.js';
+import { rowWidth } from './row.js';
+import type { Transforms } from './schema.js';
+
+/** What is wrong, for a `ManifestError`: the field's path, the expected and the actual value. */
+export interface TransformsProblem {
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+const scoreTypes = new Set(['float32', 'float64']);
+
+/**
+ * Checks the transforms against the tensors they feed and read: each named input and output
+ * exists; a row op feeds a float32 input of rank 2 ([rows, columns]) whose column count, when
+ * fixed, is the columns the fields make; output ops read float scores, and labels number the
+ * classes when that dimension is fixed.
+ */
+export function transformsProblem(
+  transforms: Transforms,
+  { inputs, outputs }: Pick<Manifest, 'inputs' | 'outputs'>,
+): TransformsProblem | undefined {
+  for (const [name, [reader]] of Object.entries(transforms.inputs ?? {})) {
+    const field = `transforms.inputs.${name}`;
+    const input = inputs.find((candidate) => candidate.name === name);
+    if (!input) return { field, expected: `one of the model's inputs (${inputs.map((i) => i.name).join(', ')})`, actual: name };
+    if (reader?.op !== 'row') continue;
+    if (input.type !== 'float32')
+      return { field: `${field}.0.op`, expected: 'an input of type float32 for "row"', actual: input.type };
+    if (input.dims.length !== 2)
+      return {
+        field: `${field}.0.op`,
+        expected: 'an input of rank 2 ([rows, columns]) for "row"',
+        actual: `rank ${input.dims.length}`,
+      };
+    const columns = input.dims[1];
+    if (typeof columns === 'number' && columns !== rowWidth(reader)) {
+      return {
+        field: `${field}.0.fields`,
+        expected: `fields making ${columns} columns (input "${name}" dims)`,
+        actual: `${rowWidth(reader)} columns`,
+      };
+    }
+  }
+  for (const [name, ops] of Object.entries(transforms.outputs ?? {})) {
+    const field = `transforms.outputs.${name}`;
+    const output = outputs.find((candidate) => candidate.name === name);
+    if (!output)
+      return { field, expected: `one of the model's outputs (${outputs.map((o) => o.name).join(', ')})`, actual: name };
+    if (!scoreTypes.has(output.type)) return { field, expected: 'an output of float32 or float64 scores', actual: output.type };
+    const classes = output.dims.at(-1);
+    for (const [i, op] of ops.entries()) {
+      if ('labels' in op && op.labels && typeof classes === 'number' && op.labels.length !== classes) {
+        return {
+          field: `${field}.${i}.labels`,
+          expected: `${classes} labels, one per class`,
+          actual: `${op.labels.length} labels`,
+        };
+      }
+      if (op.op === 'softmax' && op.axis !== undefined && (op.axis >= output.dims.length || op.axis < -output.dims.length)) {
+        return {
+          field: `${field}.${i}.axis`,
+          expected: `an axis of a rank-${output.dims.length} output`,
+          actual: String(op.axis),
+        };
+      }
+    }
+  }
+  return undefined;
+}
