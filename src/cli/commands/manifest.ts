@@ -13,6 +13,7 @@ import { createProgress, formatBytes, progressThresholdBytes } from '../lib/prog
 import { readOnnx } from '../lib/read-onnx.js';
 import { relativeUrl } from '../lib/relative-url.js';
 import { readSigningKey } from '../lib/signing-key.js';
+import { readTransforms } from '../lib/transforms-file.js';
 
 export const manifestUsage = `Usage: webinfer manifest <model.onnx> [options]
 
@@ -28,6 +29,8 @@ Options:
                      rt.load(url, { variant: NAME }); its precision is read from its weights.
                      Repeat for more. A float16 build falls back to a float32 one where WebGPU
                      lacks shader-f16.
+  --transforms FILE  preprocessing and postprocessing, as the manifest's "transforms" section
+                     (JSON: { "inputs": { NAME: [ops] }, "outputs": { NAME: [ops] } })
   -h, --help         show this help
 `;
 
@@ -50,6 +53,7 @@ export async function manifest(argv: readonly string[]): Promise<void> {
       out: { type: 'string' },
       'sign-key': { type: 'string' },
       variant: { type: 'string', multiple: true },
+      transforms: { type: 'string' },
     },
     manifestUsage,
   );
@@ -66,6 +70,8 @@ export async function manifest(argv: readonly string[]): Promise<void> {
   const signingKey = keyFile === undefined ? undefined : await readSigningKey(keyFile);
 
   const variants = listFlag(args, 'variant').map(parseVariantFlag);
+  const transformsFile = stringFlag(args, 'transforms');
+  const transforms = transformsFile === undefined ? undefined : await readTransforms(transformsFile);
   const id = stringFlag(args, 'id') ?? defaultModelId(model);
   const version = stringFlag(args, 'version') ?? defaultVersion;
   const out = stringFlag(args, 'out');
@@ -101,6 +107,7 @@ export async function manifest(argv: readonly string[]): Promise<void> {
     outputs: base.outputs,
     ...(base.precision === 'float32' ? {} : { precision: base.precision }),
     ...(builds.length > 0 ? { variants: builds } : {}),
+    ...(transforms ? { transforms } : {}),
   };
   const signed = signingKey === undefined ? unsigned : await signManifest(unsigned, signingKey);
   validate(signed, manifestUrl, args.values);
@@ -229,6 +236,12 @@ function validate(manifest: Manifest, manifestUrl: string, flags: Readonly<Recor
         `--${field} ${JSON.stringify(flags[field])} is refused by the manifest schema (must be ${expected}, got ${actual})`,
         manifestUsage,
       );
+    }
+    if (field.startsWith('transforms') && typeof flags.transforms === 'string') {
+      const { expected, actual } = error.details;
+      throw new CliError(`${flags.transforms} does not fit the model: field "${field}" must be ${expected}, got ${actual}`, {
+        cause: error,
+      });
     }
     throw new CliError(`the manifest would be refused by the runtime: ${error.message}`, { cause: error });
   }
