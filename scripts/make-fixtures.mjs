@@ -17,6 +17,10 @@
 //                   at run time, so a large n runs wasm out of memory (RELIABILITY.md 24).
 //   row-mixing.onnx x: float32 ['batch',3] -> y = Softmax(x, axis=0): every row depends on the
 //                   others, though its shapes look batchable; micro-batching must refuse it.
+//   image-probe.onnx image: float32 [1,3,224,224] -> pixels = Identity(image) (what preprocessing
+//                   made, for tests to compare with Pillow's), channels = the mean of each channel
+//                   [1,3] (a "classifier" of the dominant colour). image-probe.manifest.json reads
+//                   an image into it, ImageNet-normalized, and labels the channels red/green/blue.
 //   mlp-fp16.onnx   mlp.onnx with float16 weights, float32 at its edges (Cast in, Cast out), as
 //                   float16 exports with kept I/O types are; `mlp-variants.manifest.json` lists it
 //                   as the "fp16" variant of mlp.onnx (the float32 default).
@@ -161,6 +165,19 @@ function mlpFp16Model() {
   };
 }
 
+function imageProbeModel() {
+  return {
+    name: 'image_probe',
+    node: [
+      node('Identity', ['image'], ['pixels']),
+      node('GlobalAveragePool', ['image'], ['pooled']),
+      node('Flatten', ['pooled'], ['channels']),
+    ],
+    input: [tensorValueInfo('image', FLOAT, [1, 3, 224, 224])],
+    output: [tensorValueInfo('pixels', FLOAT, [1, 3, 224, 224]), tensorValueInfo('channels', FLOAT, [1, 3])],
+  };
+}
+
 function allocModel() {
   return {
     name: 'alloc',
@@ -286,6 +303,20 @@ writeModel('heavy.onnx', heavyModel());
 writeModel('row-mixing.onnx', rowMixingModel());
 writeModel('alloc.onnx', allocModel());
 writeModel('mlp-fp16.onnx', mlpFp16Model());
+writeModel('image-probe.onnx', imageProbeModel());
+writeManifest('image-probe', imageProbeModel(), [{ file: 'image-probe.onnx', role: 'model' }], {
+  transforms: {
+    inputs: {
+      image: [
+        { op: 'image', width: 224, height: 224, fit: 'stretch' },
+        { op: 'scale', by: 1 / 255 },
+        { op: 'normalize', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+        { op: 'layout', to: 'nchw' },
+      ],
+    },
+    outputs: { channels: [{ op: 'top-k', k: 3, labels: ['red', 'green', 'blue'] }] },
+  },
+});
 writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
 // mlp.onnx read as a tabular classifier: four columns from three named fields, and its logits
 // as the two likeliest of three labelled classes.

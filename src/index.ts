@@ -51,6 +51,7 @@ export type {
   CacheOptions,
   CacheStatus,
   Feeds,
+  ImageInput,
   Inputs,
   LoadProgress,
   LoadStage,

@@ -47,8 +47,17 @@ export type Tensors = Record<string, Tensor>;
 /** A tabular row: field values by name (`null`, `undefined` or `NaN`: missing). */
 export type TabularRow = Readonly<Record<string, number | string | null | undefined>>;
 
+/**
+ * An image for an input with an `image` reader: an ImageBitmap, ImageData, Blob or File, an
+ * `<img>`, `<canvas>` or OffscreenCanvas (elements become ImageBitmaps on the page). Spelled
+ * structurally: this file is shared with code built without the DOM's types.
+ */
+export type ImageInput =
+  | { readonly width: number; readonly height: number }
+  | { readonly size: number; readonly type: string; arrayBuffer(): Promise<ArrayBuffer> };
+
 /** What an input with a preprocessing reader in the manifest takes instead of a tensor. */
-export type RawInput = TabularRow | readonly TabularRow[];
+export type RawInput = TabularRow | readonly TabularRow[] | ImageInput;
 
 /**
  * Inputs by name for `model.run`: tensors, or for inputs whose manifest declares preprocessing,
@@ -140,7 +149,7 @@ export interface ModelInfo {
 
 /** Which inputs take raw values, and what each output goes through (op names, in order). */
 export interface TransformsInfo {
-  /** Input name → the op that reads its raw value (`row`: a tabular row or rows). */
+  /** Input name → the op that reads its raw value (`row`: a tabular row or rows; `image`). */
   readonly inputs: Readonly<Record<string, string>>;
   /** Output name → its ops (`softmax`, `top-k`, ...). */
   readonly outputs: Readonly<Record<string, readonly string[]>>;

@@ -6,7 +6,7 @@ import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
-import { prepareFeeds } from './prepare-feeds.js';
+import { drawablesToBitmaps, prepareFeeds } from './prepare-feeds.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerRemote } from './worker-connection.js';
 
@@ -80,10 +80,11 @@ export class Model {
   }
 
   /** Like `run`, and also says where the time went. */
-  async runDetailed(inputs: Inputs, options: RunOptions = {}): Promise<RunResult> {
+  async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
     this.#assertUsable();
-    validateFeeds(inputs, this.info.inputs, rawInputs(inputs, this.info.transforms));
+    validateFeeds(given, this.info.inputs, rawInputs(given, this.info.transforms));
     const started = performance.now();
+    const inputs = await drawablesToBitmaps(given);
     const prepared = prepareFeeds(inputs, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
     const timeoutMs = options.timeoutMs === undefined ? this.#runTimeoutMs : checkTimeout('timeoutMs', options.timeoutMs);
     const request: RunRequest = {

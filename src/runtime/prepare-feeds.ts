@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Inputs, Tensor } from '../types.js';
 
@@ -15,8 +16,18 @@ export function prepareFeeds<T extends Inputs>(
   const prepared: Record<string, Inputs[string]> = {};
   const transfer = new Set<ArrayBuffer>();
   for (const [name, tensor] of Object.entries(feeds)) {
-    // Raw values for preprocessing (tabular rows) are cloned as they are.
-    const data = isTensorLike(tensor) ? tensor.data : undefined;
+    if (typeof ImageBitmap !== 'undefined' && tensor instanceof ImageBitmap) {
+      if (!keepInputs) transfer.add(tensor as unknown as ArrayBuffer); // transferable, like a buffer
+      prepared[name] = tensor;
+      continue;
+    }
+    // Raw values for preprocessing (tabular rows, Blobs) are cloned as they are; an ImageData's
+    // pixels are moved, not copied, unless kept.
+    const data = isTensorLike(tensor)
+      ? tensor.data
+      : typeof ImageData !== 'undefined' && tensor instanceof ImageData
+        ? tensor.data
+        : undefined;
     if (!ArrayBuffer.isView(data) || !(data.buffer instanceof ArrayBuffer)) {
       prepared[name] = tensor;
       continue;
@@ -24,7 +35,47 @@ export function prepareFeeds<T extends Inputs>(
     const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
     const own = keepInputs || !whole ? data.slice() : data;
     transfer.add(own.buffer as ArrayBuffer);
+    if (!isTensorLike(tensor)) {
+      if (!keepInputs && whole) transfer.add(data.buffer);
+      prepared[name] = tensor;
+      continue;
+    }
     prepared[name] = { ...tensor, data: own } as Tensor;
   }
   return { feeds: prepared as T, transfer: [...transfer] };
+}
+
+/** Elements the page can draw but not send (`<img>`, `<canvas>`, `<video>`, OffscreenCanvas). */
+function isDrawable(value: unknown): value is ImageBitmapSource {
+  const kinds = ['HTMLImageElement', 'HTMLCanvasElement', 'HTMLVideoElement', 'SVGImageElement', 'OffscreenCanvas', 'VideoFrame'];
+  return kinds.some((kind) => {
+    const type = (globalThis as Record<string, unknown>)[kind];
+    return typeof type === 'function' && value instanceof (type as new () => object);
+  });
+}
+
+/**
+ * Inputs with elements made into ImageBitmaps, which cross to the worker (transferred); the
+ * rest as they are. An element that cannot be drawn (an `<img>` not loaded) is an `InputError`.
+ */
+export async function drawablesToBitmaps<T extends Inputs>(inputs: T): Promise<T> {
+  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(isDrawable)) return inputs;
+  const entries = await Promise.all(
+    Object.entries(inputs).map(async ([name, value]) => {
+      if (!isDrawable(value)) return [name, value] as const;
+      try {
+        return [name, await createImageBitmap(value)] as const;
+      } catch (error) {
+        const actual = Object.prototype.toString.call(value).slice(8, -1);
+        throw new InputError(
+          'input-invalid',
+          `Input "${name}" could not be read as an image (${actual}): ${error instanceof Error ? error.message : String(error)}`,
+          {
+            details: { input: name, expected: 'a loaded, drawable image', actual },
+          },
+        );
+      }
+    }),
+  );
+  return Object.fromEntries(entries) as unknown as T;
 }

@@ -67,7 +67,7 @@ export class LoadedModel {
   async run(inputs: Inputs, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     if (this.#lostError) throw this.#lostError;
-    const feeds = this.#pipeline ? this.#pipeline.preprocess(inputs) : (inputs as Feeds);
+    const feeds = this.#pipeline ? await this.#pipeline.preprocess(inputs) : (inputs as Feeds);
     const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     validateFeeds(feeds, this.info.inputs);

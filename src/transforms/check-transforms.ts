@@ -1,6 +1,6 @@
 import type { Manifest } from '../artifacts/manifest-schema.js';
 import { rowWidth } from './row.js';
-import type { Transforms } from './schema.js';
+import type { ImageOp, InputOp, Transforms } from './schema.js';
 
 /** What is wrong, for a `ManifestError`: the field's path, the expected and the actual value. */
 export interface TransformsProblem {
@@ -21,10 +21,15 @@ export function transformsProblem(
   transforms: Transforms,
   { inputs, outputs }: Pick<Manifest, 'inputs' | 'outputs'>,
 ): TransformsProblem | undefined {
-  for (const [name, [reader]] of Object.entries(transforms.inputs ?? {})) {
+  for (const [name, ops] of Object.entries(transforms.inputs ?? {})) {
     const field = `transforms.inputs.${name}`;
     const input = inputs.find((candidate) => candidate.name === name);
     if (!input) return { field, expected: `one of the model's inputs (${inputs.map((i) => i.name).join(', ')})`, actual: name };
+    const [reader] = ops;
+    if (reader?.op === 'image') {
+      const problem = imageProblem(field, reader, ops, input);
+      if (problem) return problem;
+    }
     if (reader?.op !== 'row') continue;
     if (input.type !== 'float32')
       return { field: `${field}.0.op`, expected: 'an input of type float32 for "row"', actual: input.type };
@@ -67,5 +72,23 @@ export function transformsProblem(
       }
     }
   }
+  return undefined;
+}
+
+/** An image reader makes [1, 3, h, w] (nchw) or [1, h, w, 3] (nhwc) of its dtype: the input must take that. */
+function imageProblem(
+  field: string,
+  reader: ImageOp,
+  ops: readonly InputOp[],
+  input: Manifest['inputs'][number],
+): TransformsProblem | undefined {
+  const layout = ops.find((op) => op.op === 'layout')?.to ?? 'nchw';
+  const type = ops.find((op) => op.op === 'dtype')?.to ?? 'float32';
+  if (input.type !== type) return { field, expected: `an input of type ${type} (the image ops' dtype)`, actual: input.type };
+  const made = layout === 'nchw' ? [1, 3, reader.height, reader.width] : [1, reader.height, reader.width, 3];
+  const shape = `[${made.join(', ')}] (${layout})`;
+  if (input.dims.length !== 4) return { field, expected: `an input of shape ${shape}`, actual: `rank ${input.dims.length}` };
+  const clash = input.dims.findIndex((dim, i) => typeof dim === 'number' && dim !== made[i]);
+  if (clash >= 0) return { field, expected: `an input of shape ${shape}`, actual: JSON.stringify(input.dims) };
   return undefined;
 }

@@ -1,8 +1,9 @@
 import type { Feeds, Inputs, Outputs, Tensor, Tensors, TransformsInfo } from '../types.js';
 import { argmax, sigmoid, softmax, threshold, topK } from './classify.js';
+import { fitPixels, pixelsToTensor, readPixels } from './image.js';
 import { isTensorLike } from './is-tensor-like.js';
 import { rowsToTensor } from './row.js';
-import type { InputOp, OutputOp, Transforms } from './schema.js';
+import type { InputOp, OutputOp, PixelOp, Transforms } from './schema.js';
 
 type Scores = Parameters<typeof softmax>[0];
 
@@ -25,11 +26,11 @@ export class Pipeline {
   }
 
   /** Raw inputs made into tensors; tensors, and inputs without preprocessing, pass as they are. */
-  preprocess(inputs: Inputs): Feeds {
+  async preprocess(inputs: Inputs): Promise<Feeds> {
     const feeds: Record<string, Tensor> = {};
     for (const [name, value] of Object.entries(inputs)) {
       const ops = this.#inputs.get(name);
-      feeds[name] = ops && !isTensorLike(value) ? readInput(name, ops, value) : (value as Tensor);
+      feeds[name] = ops && !isTensorLike(value) ? await readInput(name, ops, value) : (value as Tensor);
     }
     return feeds;
   }
@@ -45,11 +46,15 @@ export class Pipeline {
   }
 }
 
-function readInput(name: string, ops: readonly InputOp[], value: unknown): Tensor {
-  const [reader] = ops;
+async function readInput(name: string, ops: readonly InputOp[], value: unknown): Promise<Tensor> {
+  const [reader, ...rest] = ops;
   switch (reader?.op) {
     case 'row':
       return rowsToTensor(name, reader, value);
+    case 'image': {
+      const pixels = fitPixels(await readPixels(name, value), reader);
+      return pixelsToTensor(pixels, reader.channels ?? 'rgb', rest as PixelOp[]);
+    }
     default:
       throw new Error(`no reader for input "${name}"`);
   }

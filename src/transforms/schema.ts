@@ -51,11 +51,43 @@ const rowOpSchema = v.strictObject({
   fields: v.pipe(v.array(rowFieldSchema), v.minLength(1), v.maxLength(4096)),
 });
 
-/** Ops that read an app's raw input: each input's list starts with one. */
-const readerOps = new Set(['row']);
+const byte = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255));
+const side = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(8192));
+const perChannel = <T extends v.GenericSchema<unknown, number>>(item: T) =>
+  v.pipe(v.array(item), v.length(3, 'one value per channel (3)'));
 
-/** The ops of an input's list: a reader first, then (later) ops on its tensor. */
-export const inputOpSchema = v.variant('op', [rowOpSchema]);
+/**
+ * `{ op: 'image' }`: an ImageBitmap, ImageData, Blob, image or canvas element → RGB pixels of
+ * `width` × `height`, resized as Pillow's BILINEAR does. `fit`: `stretch` (the default) ignores
+ * the aspect ratio; `letterbox` fits the image inside and fills the rest with `pad`; `center-crop`
+ * fills the box and cuts what sticks out. `channels`: `rgb` (default) or `bgr`.
+ */
+const imageOpSchema = v.strictObject({
+  op: v.literal('image'),
+  width: side,
+  height: side,
+  fit: v.optional(v.picklist(['stretch', 'letterbox', 'center-crop'])),
+  pad: v.optional(v.pipe(v.array(byte), v.length(3, 'an RGB colour, 3 values of 0 to 255'))),
+  channels: v.optional(v.picklist(['rgb', 'bgr'])),
+});
+
+/** Ops on an image's values, after `image`: all fuse into one pass over the pixels. */
+const pixelOpSchemas = [
+  /** value × by (1/255 maps bytes to [0, 1]). */
+  v.strictObject({ op: v.literal('scale'), by: finite }),
+  /** (value − mean) ÷ std per channel, in the order of `channels`. */
+  v.strictObject({ op: v.literal('normalize'), mean: perChannel(finite), std: perChannel(positive) }),
+  /** `nchw` ([1, 3, h, w], the default) or `nhwc` ([1, h, w, 3]). */
+  v.strictObject({ op: v.literal('layout'), to: v.picklist(['nchw', 'nhwc']) }),
+  /** The tensor's type: `float32` (default), `float16`, or `uint8` (values rounded and clamped). */
+  v.strictObject({ op: v.literal('dtype'), to: v.picklist(['float32', 'float16', 'uint8']) }),
+] as const;
+
+/** Ops that read an app's raw input: each input's list starts with one. */
+const readerOps = new Set(['row', 'image']);
+
+/** The ops of an input's list: a reader first, then ops on what it read. */
+export const inputOpSchema = v.variant('op', [rowOpSchema, imageOpSchema, ...pixelOpSchemas]);
 
 const axis = v.pipe(v.number(), v.integer());
 const labels = v.pipe(v.array(label), v.minLength(1), v.maxLength(100_000));
@@ -79,7 +111,12 @@ export const transformsSchema = v.strictObject({
       v.pipe(
         v.array(inputOpSchema),
         v.minLength(1),
-        v.check((ops) => ops.slice(1).every((op) => !readerOps.has(op.op)), 'one op that reads the raw input, first'),
+        v.check(
+          (ops) => readerOps.has(ops[0]?.op ?? '') && ops.slice(1).every((op) => !readerOps.has(op.op)),
+          'one op that reads the raw input, first',
+        ),
+        v.check((ops) => ops[0]?.op === 'image' || ops.length === 1, 'no ops after "row"'),
+        v.check((ops) => new Set(ops.map((op) => op.op)).size === ops.length, 'each op at most once'),
       ),
     ),
   ),
@@ -102,4 +139,7 @@ export type Transforms = v.InferOutput<typeof transformsSchema>;
 export type InputOp = v.InferOutput<typeof inputOpSchema>;
 export type RowOp = v.InferOutput<typeof rowOpSchema>;
 export type RowField = RowOp['fields'][number];
+export type ImageOp = v.InferOutput<typeof imageOpSchema>;
+/** The ops after `image`. */
+export type PixelOp = Exclude<InputOp, RowOp | ImageOp>;
 export type OutputOp = v.InferOutput<typeof outputOpSchema>;

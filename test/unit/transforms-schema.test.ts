@@ -80,3 +80,66 @@ describe('the transforms section', () => {
     expect(error.message).toContain(field);
   });
 });
+
+describe('image ops', () => {
+  const imageManifest = (ops: unknown[], dims: unknown[] = [1, 3, 224, 224], type = 'float32') =>
+    JSON.stringify({
+      format: 'webinfer/manifest@1',
+      id: 'm',
+      version: '1',
+      files: [{ url: 'm.onnx', role: 'model', bytes: 10, sha256: 'a'.repeat(64) }],
+      inputs: [{ name: 'image', type, dims }],
+      outputs: [{ name: 'y', type: 'float32', dims: [1, 2] }],
+      transforms: { inputs: { image: ops } },
+    });
+  const image = { op: 'image', width: 224, height: 224 };
+  const field = (ops: unknown[], dims?: unknown[], type?: string) => {
+    try {
+      parseManifest(imageManifest(ops, dims, type), url);
+    } catch (error) {
+      if (error instanceof ManifestError) return error.details.field;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  test('a full pipeline fits [1, 3, 224, 224]; NHWC uint8 fits [1, 224, 224, 3]', () => {
+    expect(
+      field([
+        image,
+        { op: 'scale', by: 1 / 255 },
+        { op: 'normalize', mean: [0, 0, 0], std: [1, 1, 1] },
+        { op: 'layout', to: 'nchw' },
+      ]),
+    ).toBe('accepted');
+    expect(field([image, { op: 'layout', to: 'nhwc' }, { op: 'dtype', to: 'uint8' }], ['batch', 224, 224, 3], 'uint8')).toBe(
+      'accepted',
+    );
+  });
+
+  test.each([
+    ['a size past 8192', [{ ...image, width: 9000 }], undefined, undefined, 'transforms.inputs.image.0.width'],
+    ['an unknown fit', [{ ...image, fit: 'cover' }], undefined, undefined, 'transforms.inputs.image.0.fit'],
+    ['a pad of two values', [{ ...image, pad: [1, 2] }], undefined, undefined, 'transforms.inputs.image.0.pad'],
+    [
+      'a zero std',
+      [image, { op: 'normalize', mean: [0, 0, 0], std: [1, 0, 1] }],
+      undefined,
+      undefined,
+      'transforms.inputs.image.1.std.1',
+    ],
+    [
+      'normalize without a reader first',
+      [{ op: 'normalize', mean: [0, 0, 0], std: [1, 1, 1] }],
+      undefined,
+      undefined,
+      'transforms.inputs.image',
+    ],
+    ['an op twice', [image, { op: 'scale', by: 2 }, { op: 'scale', by: 2 }], undefined, undefined, 'transforms.inputs.image'],
+    ['another size than the input', [{ ...image, width: 256 }], undefined, undefined, 'transforms.inputs.image'],
+    ['NHWC for an NCHW input', [image, { op: 'layout', to: 'nhwc' }], undefined, undefined, 'transforms.inputs.image'],
+    ['float32 for a uint8 input', [image], undefined, 'uint8', 'transforms.inputs.image'],
+  ])('%s is refused, naming the field', (_, ops, dims, type, expected) => {
+    expect(field(ops, dims, type)).toBe(expected);
+  });
+});

@@ -2,6 +2,7 @@
 import addUrl from '../../fixtures/models/add.onnx?url';
 import allocUrl from '../../fixtures/models/alloc.onnx?url';
 import heavyUrl from '../../fixtures/models/heavy.onnx?url';
+import imageProbeManifestUrl from '../../fixtures/models/image-probe.manifest.json?url';
 import int64BoolUrl from '../../fixtures/models/int64-bool.onnx?url';
 import mlpManifestUrl from '../../fixtures/models/mlp.manifest.json?url';
 import mlpUrl from '../../fixtures/models/mlp.onnx?url';
@@ -25,6 +26,8 @@ export const models = {
   mlpExternalManifest: mlpExternalManifestUrl,
   /** mlp.onnx (the float32 default) with mlp-fp16.onnx as its "fp16" variant. */
   mlpVariantsManifest: mlpVariantsManifestUrl,
+  /** An image read into [1,3,224,224] (ImageNet-normalized), returned as it was fed, and the dominant channel. */
+  imageProbeManifest: imageProbeManifestUrl,
   /** mlp.onnx with transforms: a tabular row (age, hours, color) in, the top-2 of 3 labels out. */
   mlpTabularManifest: mlpTabularManifestUrl,
   /** Silero VAD v5, a real model shipped by the @ricky0123/vad-web devDependency. */

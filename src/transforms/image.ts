@@ -1,0 +1,147 @@
+import { InputError } from '../errors.js';
+import type { Tensor } from '../types.js';
+import { type Pixels, resizeBilinear } from './resample.js';
+import type { ImageOp, PixelOp } from './schema.js';
+
+/** What the image reader takes in the worker (the page made elements into ImageBitmaps). */
+type ImageSource = ImageBitmap | ImageData | Blob;
+
+const tagOf = (value: unknown) => Object.prototype.toString.call(value).slice(8, -1);
+
+/** RGBA pixels of an ImageBitmap, ImageData or encoded image (Blob), read in the worker. */
+export async function readPixels(input: string, value: unknown): Promise<Pixels> {
+  const refuse = (actual: string, why = '') =>
+    new InputError(
+      'input-invalid',
+      `Input "${input}" must be an image (ImageBitmap, ImageData, Blob, <img>, <canvas>), got ${actual}${why}`,
+      {
+        details: { input, expected: 'ImageBitmap | ImageData | Blob | HTMLImageElement | HTMLCanvasElement', actual },
+      },
+    );
+  const source = value as ImageSource;
+  if (typeof ImageData !== 'undefined' && source instanceof ImageData) {
+    if (source.width === 0 || source.height === 0) throw refuse('an empty image (0 pixels)');
+    return { data: source.data, width: source.width, height: source.height, channels: 4 };
+  }
+  let bitmap: ImageBitmap;
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    if (source.size === 0) throw refuse('an empty Blob');
+    bitmap = await createImageBitmap(source).catch((error: unknown) => {
+      throw refuse(
+        `a Blob of type "${source.type || 'unknown'}"`,
+        ` that does not decode (${error instanceof Error ? error.message : String(error)})`,
+      );
+    });
+  } else if (typeof ImageBitmap !== 'undefined' && source instanceof ImageBitmap) {
+    bitmap = source;
+  } else {
+    throw refuse(tagOf(value));
+  }
+  try {
+    if (bitmap.width === 0 || bitmap.height === 0) throw refuse('an empty image (0 pixels)');
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw refuse(tagOf(value), ' (no 2D canvas in this worker)');
+    context.drawImage(bitmap, 0, 0);
+    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    return { data, width: bitmap.width, height: bitmap.height, channels: 4 };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** RGB pixels of `op.width` × `op.height`, fitted as `op.fit` says, resized as Pillow's BILINEAR. */
+export function fitPixels(source: Pixels, op: ImageOp): Pixels {
+  const { width, height } = op;
+  const fit = op.fit ?? 'stretch';
+  if (fit === 'stretch') return resizeBilinear(source, width, height, { keep: 3 });
+  if (fit === 'center-crop') {
+    // The crop of the resized image, computed from the source box it covers: the same weights.
+    const scale = Math.max(width / source.width, height / source.height);
+    const resized = [Math.round(source.width * scale), Math.round(source.height * scale)] as const;
+    const left = (resized[0] - width) >> 1;
+    const top = (resized[1] - height) >> 1;
+    const sx = source.width / resized[0];
+    const sy = source.height / resized[1];
+    const box = [left * sx, top * sy, (left + width) * sx, (top + height) * sy] as const;
+    return resizeBilinear(source, width, height, { box, keep: 3 });
+  }
+  const scale = Math.min(width / source.width, height / source.height);
+  const inner = resizeBilinear(source, Math.round(source.width * scale), Math.round(source.height * scale), { keep: 3 });
+  const [r, g, b] = op.pad ?? [0, 0, 0];
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i += 3) {
+    data[i] = r as number;
+    data[i + 1] = g as number;
+    data[i + 2] = b as number;
+  }
+  const left = (width - inner.width) >> 1;
+  const top = (height - inner.height) >> 1;
+  for (let y = 0; y < inner.height; y++) {
+    data.set(inner.data.subarray(y * inner.width * 3, (y + 1) * inner.width * 3), ((top + y) * width + left) * 3);
+  }
+  return { data, width, height, channels: 3 };
+}
+
+/**
+ * RGB pixels → the model's tensor in one pass: channel order, then value × scale, (value − mean) ÷
+ * std per channel (one affine map per channel), laid out NCHW or NHWC, as float32, float16 or uint8.
+ */
+export function pixelsToTensor(pixels: Pixels, channels: 'rgb' | 'bgr', ops: readonly PixelOp[]): Tensor {
+  let scale = 1;
+  let mean = [0, 0, 0];
+  let std = [1, 1, 1];
+  let layout: 'nchw' | 'nhwc' = 'nchw';
+  let type: 'float32' | 'float16' | 'uint8' = 'float32';
+  for (const op of ops) {
+    if (op.op === 'scale') scale = op.by;
+    else if (op.op === 'normalize') [mean, std] = [op.mean, op.std];
+    else if (op.op === 'layout') layout = op.to;
+    else type = op.to;
+  }
+  const { width, height, data } = pixels;
+  const area = width * height;
+  const a = std.map((s) => scale / s);
+  const b = mean.map((m, c) => -m / (std[c] as number));
+  const order = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
+  const values = new Float32Array(area * 3);
+  for (let c = 0; c < 3; c++) {
+    const from = order[c] as number;
+    const ac = a[c] as number;
+    const bc = b[c] as number;
+    if (layout === 'nchw') {
+      const plane = c * area;
+      for (let i = 0, at = from; i < area; i++, at += 3) values[plane + i] = (data[at] as number) * ac + bc;
+    } else {
+      for (let i = 0, at = from; i < area; i++, at += 3) values[i * 3 + c] = (data[at] as number) * ac + bc;
+    }
+  }
+  const dims = layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3];
+  if (type === 'float32') return { type, data: values, dims };
+  if (type === 'uint8') return { type, data: Uint8Array.from(values, (v) => Math.min(255, Math.max(0, Math.round(v)))), dims };
+  return { type, data: Uint16Array.from(values, toHalfBits), dims };
+}
+
+const halfView = new DataView(new ArrayBuffer(4));
+
+/** IEEE 754 half-precision bits of `value`, rounded to nearest even. */
+export function toHalfBits(value: number): number {
+  halfView.setFloat32(0, value);
+  const bits = halfView.getUint32(0);
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  let mantissa = bits & 0x7fffff;
+  if (exponent >= 0x1f) return sign | (((bits >>> 23) & 0xff) === 0xff && mantissa ? 0x7e00 : 0x7c00);
+  if (exponent <= 0) {
+    if (exponent < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - exponent;
+    const rounded = mantissa >> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const midpoint = 1 << (shift - 1);
+    return sign | (rounded + (rest > midpoint || (rest === midpoint && rounded & 1) ? 1 : 0));
+  }
+  const rounded = (exponent << 10) | (mantissa >> 13);
+  const rest = mantissa & 0x1fff;
+  return sign | (rounded + (rest > 0x1000 || (rest === 0x1000 && rounded & 1) ? 1 : 0));
+}

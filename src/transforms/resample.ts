@@ -1,0 +1,114 @@
+/**
+ * Resizing as Pillow's `Image.resize(size, Image.BILINEAR)` does it (libImaging/Resample.c), so
+ * that a model sees the pixels it was trained on: a triangle filter whose support widens with the
+ * downscale factor (an antialiased resize, where a canvas `drawImage` samples 2×2 pixels and
+ * aliases), coefficients in 22-bit fixed point, a horizontal pass over the rows the vertical pass
+ * needs, rounded to 8 bits between passes, then the vertical pass. Same integer arithmetic, same
+ * bytes.
+ */
+
+/** Fixed-point bits of the coefficients: 32 − 8 (pixel) − 2 (headroom), as Pillow. */
+const precisionBits = 22;
+const half = 1 << (precisionBits - 1);
+
+/** Pixels in rows of `width` × `channels` bytes (RGB: 3, RGBA: 4). */
+export interface Pixels {
+  readonly data: Uint8Array | Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+}
+
+/** Per output position: the first input position, how many, and their fixed-point weights. */
+interface Coefficients {
+  readonly start: Int32Array;
+  readonly count: Int32Array;
+  readonly size: number;
+  readonly weights: Int32Array;
+}
+
+/** Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc` for the bilinear (triangle) filter. */
+function coefficients(inSize: number, in0: number, in1: number, outSize: number): Coefficients {
+  const scale = (in1 - in0) / outSize;
+  const filterScale = Math.max(scale, 1);
+  const support = filterScale; // the bilinear filter's support is 1
+  const size = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Int32Array(outSize * size);
+  const k = new Float64Array(size);
+  for (let out = 0; out < outSize; out++) {
+    const center = in0 + (out + 0.5) * scale;
+    const min = Math.max(Math.trunc(center - support + 0.5), 0);
+    const n = Math.min(Math.trunc(center + support + 0.5), inSize) - min;
+    let total = 0;
+    for (let x = 0; x < n; x++) {
+      const w = Math.max(0, 1 - Math.abs((x + min - center + 0.5) / filterScale));
+      k[x] = w;
+      total += w;
+    }
+    for (let x = 0; x < n; x++) {
+      const w = total === 0 ? (k[x] as number) : (k[x] as number) / total;
+      weights[out * size + x] = Math.trunc(w < 0 ? -0.5 + w * (1 << precisionBits) : 0.5 + w * (1 << precisionBits));
+    }
+    start[out] = min;
+    count[out] = n;
+  }
+  return { start, count, size, weights };
+}
+
+const clip8 = (sum: number) => (sum <= 0 ? 0 : sum >= 255 << precisionBits ? 255 : sum >> precisionBits);
+
+/**
+ * Resizes the box [x0, y0, x1, y1) of `source` (default: all of it) to `width` × `height`, as
+ * Pillow's `resize(size, BILINEAR, box)`. Keeps the first `keep` channels (3: drop alpha).
+ */
+export function resizeBilinear(
+  source: Pixels,
+  width: number,
+  height: number,
+  {
+    box = [0, 0, source.width, source.height],
+    keep = source.channels,
+  }: { box?: readonly [number, number, number, number]; keep?: number } = {},
+): Pixels {
+  const [x0, y0, x1, y1] = box;
+  const horizontal = coefficients(source.width, x0, x1, width);
+  const vertical = coefficients(source.height, y0, y1, height);
+  // Only the rows the vertical pass reads go through the horizontal pass.
+  const firstRow = vertical.start[0] as number;
+  const lastRow = (vertical.start[height - 1] as number) + (vertical.count[height - 1] as number);
+  const rows = lastRow - firstRow;
+  const inStride = source.width * source.channels;
+  const temp = new Uint8Array(width * rows * keep);
+  const { data } = source;
+  for (let y = 0; y < rows; y++) {
+    const row = (y + firstRow) * inStride;
+    for (let x = 0; x < width; x++) {
+      const start = horizontal.start[x] as number;
+      const n = horizontal.count[x] as number;
+      const k = x * horizontal.size;
+      const out = (y * width + x) * keep;
+      for (let c = 0; c < keep; c++) {
+        let sum = half;
+        let at = row + start * source.channels + c;
+        for (let i = 0; i < n; i++, at += source.channels) sum += (data[at] as number) * (horizontal.weights[k + i] as number);
+        temp[out + c] = clip8(sum);
+      }
+    }
+  }
+  const result = new Uint8Array(width * height * keep);
+  const tempStride = width * keep;
+  for (let y = 0; y < height; y++) {
+    const start = (vertical.start[y] as number) - firstRow;
+    const n = vertical.count[y] as number;
+    const k = y * vertical.size;
+    for (let x = 0; x < tempStride; x++) {
+      let sum = half;
+      let at = start * tempStride + x;
+      for (let i = 0; i < n; i++, at += tempStride) sum += (temp[at] as number) * (vertical.weights[k + i] as number);
+      result[y * tempStride + x] = clip8(sum);
+    }
+  }
+  return { data: result, width, height, channels: keep };
+}
