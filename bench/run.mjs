@@ -22,7 +22,15 @@ import { serveStatic } from '../scripts/lib/serve-static.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildPage } from './lib/page.mjs';
 import { printReport } from './lib/report.mjs';
-import { summarizeEcho, summarizeP1, summarizeP2, summarizeP3, summarizeP6, summarizeStorage } from './lib/summary.mjs';
+import {
+  summarizeEcho,
+  summarizeP1,
+  summarizeP2,
+  summarizeP3,
+  summarizeP6,
+  summarizeP9,
+  summarizeStorage,
+} from './lib/summary.mjs';
 
 /** @typedef {import('./shared/protocol.js').ModelName} ModelName */
 /** @typedef {import('./shared/protocol.js').BenchTask} BenchTask */
@@ -40,7 +48,7 @@ const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',
   (mib) => mib * 1024 * 1024,
 );
 const onlyArg = process.argv.indexOf('--only');
-const only = new Set(onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'storage']);
+const only = new Set(onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'p9', 'storage']);
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const started = performance.now();
@@ -81,6 +89,8 @@ const storage = /** @type {Report['storage']} */ ([]);
 let huge;
 /** @type {Report['p6']} */
 let p6;
+/** @type {Report['p9']} */
+let p9;
 /** @type {boolean[]} */
 const isolation = [];
 let failures = 0;
@@ -107,7 +117,9 @@ async function attempt(task) {
           ? `${task.chunkBytes / 2 ** 20} MiB chunks`
           : task.kind === 'p6'
             ? 'the batchable model'
-            : 'the model past 2 GB';
+            : task.kind === 'p9'
+              ? 'the image probe'
+              : 'the model past 2 GB';
     console.error(`bench: ${task.kind} on ${subject} failed: ${message.split('\n')[0]}`);
     return { error: message };
   }
@@ -147,6 +159,12 @@ try {
     raw.p6 = result;
     p6 = summarizeP6(result);
   }
+  if (only.has('p9')) {
+    /** @type {import('./shared/protocol.js').P9Result | import('./lib/summary.mjs').Failed} */
+    const result = await attempt({ kind: 'p9', runs: 30 });
+    raw.p9 = result;
+    p9 = summarizeP9(result);
+  }
   if (only.has('storage')) {
     for (const chunkBytes of chunkSizes) {
       /** @type {import('./shared/protocol.js').StorageResult | import('./lib/summary.mjs').Failed} */
@@ -181,6 +199,9 @@ const meta = {
 };
 const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
-writeFileSync(resultsPath, `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, storage, huge, p7 }, raw }, null, 2)}\n`);
-printReport({ meta, p1, p2, echo, p3, p6, storage, huge, p7, resultsPath });
+writeFileSync(
+  resultsPath,
+  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p9, storage, huge, p7 }, raw }, null, 2)}\n`,
+);
+printReport({ meta, p1, p2, echo, p3, p6, p9, storage, huge, p7, resultsPath });
 if (failures > 0) process.exitCode = 1;

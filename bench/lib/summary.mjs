@@ -181,3 +181,29 @@ export function summarizeP6(p6) {
     idleTransitMs: median(p6.idleTransitMs),
   };
 }
+
+/**
+ * P9': medians of the alternated runs. `ratio` is webinfer (ImageData through the worker) ÷ the
+ * main-thread canvas path, the goal's figure.
+ *
+ * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, pageBusyMs: number,
+ *   preprocessMs: number }} P9Summary
+ */
+
+/**
+ * @param {import('../shared/protocol.js').P9Result | Failed} p9
+ * @returns {P9Summary | Failed}
+ */
+export function summarizeP9(p9) {
+  if (isFailed(p9)) return p9;
+  const webinferMs = median(p9.webinferMs);
+  const baselineMs = median(p9.baselineMs);
+  return {
+    webinferMs,
+    baselineMs,
+    ratio: webinferMs / baselineMs,
+    bitmapMs: median(p9.bitmapMs),
+    pageBusyMs: median(p9.pageBusyMs),
+    preprocessMs: median(p9.preprocessMs),
+  };
+}

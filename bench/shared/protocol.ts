@@ -18,6 +18,7 @@ export type BenchTask =
   | { readonly kind: 'p1'; readonly model: ModelName | 'large'; readonly runs: number }
   | { readonly kind: 'storage'; readonly chunkBytes: number }
   | { readonly kind: 'p6'; readonly runs: number }
+  | { readonly kind: 'p9'; readonly runs: number }
   | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
@@ -91,6 +92,21 @@ export interface P6Result {
   /** Round trip − worker time of every concurrent request, and of a lone request after each run. */
   readonly busyTransitMs: number[];
   readonly idleTransitMs: number[];
+}
+
+/** P9', image preprocessing (see bench/page/p9.ts): one entry per alternated run. */
+export interface P9Result {
+  readonly kind: 'p9';
+  /** webinfer's `runDetailed` on an ImageData, to its result. */
+  readonly webinferMs: number[];
+  /** drawImage + getImageData + a loop, on the main thread. */
+  readonly baselineMs: number[];
+  /** webinfer fed an ImageBitmap (read back in the worker). */
+  readonly bitmapMs: number[];
+  /** How long the main thread stayed busy with webinfer's call. */
+  readonly pageBusyMs: number[];
+  /** `timings.preprocessMs` of webinfer's call, in the worker. */
+  readonly preprocessMs: number[];
 }
 
 /** P4 and P5 on the large model for one chunk size (see bench/page/storage.ts). */
@@ -172,7 +188,7 @@ export interface HugeLoad {
   };
 }
 
-export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult | HugeResult | P6Result;
+export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult | HugeResult | P6Result | P9Result;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;

@@ -1,0 +1,91 @@
+/**
+ * P9', image preprocessing: a 1920×1080 RGBA image → 224×224 ImageNet-normalized NCHW float32,
+ * through webinfer's worker (the pixels transferred, resized as Pillow does, normalized, fed to
+ * a model that returns them) against the main-thread path most tutorials use: canvas
+ * `drawImage` to 224×224 (not antialiased), `getImageData`, a JavaScript loop. Also how long the
+ * page's main thread is busy with webinfer's call, and webinfer fed an ImageBitmap instead.
+ */
+import { createRuntime } from 'webinfer';
+import sceneUrl from '../../test/fixtures/images/scene-1920x1080.png?url';
+import probe from '../../test/fixtures/models/image-probe.manifest.json';
+import probeModelUrl from '../../test/fixtures/models/image-probe.onnx?url';
+import { describeFile, manifestDataUrl } from '../../test/support/browser/manifests.js';
+import type { BenchTask, P9Result } from '../shared/protocol.js';
+
+type P9Task = Extract<BenchTask, { kind: 'p9' }>;
+
+const mean = [0.485, 0.456, 0.406];
+const std = [0.229, 0.224, 0.225];
+
+/** The tutorial path: drawImage scaled, getImageData, a loop to normalized NCHW. */
+function mainThreadPreprocess(source: ImageBitmap, canvas: HTMLCanvasElement): Float32Array {
+  const context = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
+  context.drawImage(source, 0, 0, 224, 224);
+  const { data } = context.getImageData(0, 0, 224, 224);
+  const area = 224 * 224;
+  const out = new Float32Array(3 * area);
+  for (let i = 0; i < area; i++) {
+    for (let c = 0; c < 3; c++)
+      out[c * area + i] = ((data[i * 4 + c] as number) / 255 - (mean[c] as number)) / (std[c] as number);
+  }
+  return out;
+}
+
+/** Ms the main thread stays busy after `start`: until a message posted right after it is handled. */
+function busyFor(start: () => unknown): Promise<number> {
+  const channel = new MessageChannel();
+  const started = performance.now();
+  return new Promise((resolve) => {
+    channel.port1.onmessage = () => {
+      resolve(performance.now() - started);
+      channel.port1.close();
+    };
+    start();
+    channel.port2.postMessage(null);
+  });
+}
+
+export async function benchImagePreprocessing(task: P9Task): Promise<P9Result> {
+  const file = await describeFile(probeModelUrl);
+  const manifest = { ...probe, files: [{ ...probe.files[0], url: new URL(probeModelUrl, location.href).href, ...file }] };
+  const rt = createRuntime({ backends: ['wasm'] });
+  try {
+    const model = await rt.load(manifestDataUrl(manifest));
+    const scene = await createImageBitmap(await (await fetch(sceneUrl)).blob());
+    const sceneCanvas = new OffscreenCanvas(scene.width, scene.height);
+    const sceneContext = sceneCanvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+    sceneContext.drawImage(scene, 0, 0);
+    const rgba = sceneContext.getImageData(0, 0, scene.width, scene.height);
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [224, 224];
+    // Each input is made before its clock starts: webinfer moves the pixels, so each run needs new ones.
+    const imageData = () => new ImageData(rgba.data.slice(), rgba.width, rgba.height);
+    const result: P9Result = { kind: 'p9', webinferMs: [], baselineMs: [], bitmapMs: [], pageBusyMs: [], preprocessMs: [] };
+    for (let run = -3; run < task.runs; run++) {
+      const fromData = imageData();
+      let started = performance.now();
+      let running: Promise<unknown> = Promise.resolve();
+      const busy = await busyFor(() => {
+        running = model.runDetailed({ image: fromData });
+      });
+      const reply = (await running) as Awaited<ReturnType<typeof model.runDetailed>>;
+      const webinferMs = performance.now() - started;
+      const bitmap = await createImageBitmap(scene);
+      started = performance.now();
+      await model.run({ image: bitmap });
+      const bitmapMs = performance.now() - started;
+      started = performance.now();
+      mainThreadPreprocess(scene, canvas);
+      const baselineMs = performance.now() - started;
+      if (run < 0) continue; // warm-up
+      result.webinferMs.push(webinferMs);
+      result.bitmapMs.push(bitmapMs);
+      result.baselineMs.push(baselineMs);
+      result.pageBusyMs.push(busy);
+      result.preprocessMs.push(reply.timings.preprocessMs);
+    }
+    return result;
+  } finally {
+    await rt.close();
+  }
+}
