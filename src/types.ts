@@ -82,8 +82,30 @@ export interface Predictions {
   readonly dims: readonly number[];
 }
 
-/** An output as `model.run` returns it: a tensor, or predictions where the manifest says so. */
-export type OutputValue = Tensor | Predictions;
+/** One detected object: its box as corners [x1, y1, x2, y2] in the model's input pixels, class and score. */
+export interface Detection {
+  readonly box: readonly number[];
+  readonly score: number;
+  readonly index: number;
+  readonly label?: string;
+}
+
+/** An output after an `nms` op: per row, the boxes kept, best first. */
+export interface Detections {
+  readonly type: 'detections';
+  readonly data: readonly (readonly Detection[])[];
+  readonly dims: readonly number[];
+}
+
+/** An output after a `ctc-greedy` op: one decoded string per sequence. */
+export interface Texts {
+  readonly type: 'text';
+  readonly data: readonly string[];
+  readonly dims: readonly number[];
+}
+
+/** An output as `model.run` returns it: a tensor, or what the manifest's postprocessing made of it. */
+export type OutputValue = Tensor | Predictions | Detections | Texts;
 
 /** Model outputs by name. */
 export type Outputs = Record<string, OutputValue>;

@@ -1,6 +1,6 @@
 import type { Manifest } from '../artifacts/manifest-schema.js';
 import { rowWidth } from './row.js';
-import type { ImageOp, InputOp, Transforms } from './schema.js';
+import type { ImageOp, InputOp, OutputOp, Transforms } from './schema.js';
 
 /** What is wrong, for a `ManifestError`: the field's path, the expected and the actual value. */
 export interface TransformsProblem {
@@ -56,6 +56,9 @@ export function transformsProblem(
     if (!scoreTypes.has(output.type)) return { field, expected: 'an output of float32 or float64 scores', actual: output.type };
     const classes = output.dims.at(-1);
     for (const [i, op] of ops.entries()) {
+      const problem = opProblem(`${field}.${i}`, op, output.dims);
+      if (problem) return problem;
+      if (op.op === 'nms' || op.op === 'ctc-greedy') continue;
       if ('labels' in op && op.labels && typeof classes === 'number' && op.labels.length !== classes) {
         return {
           field: `${field}.${i}.labels`,
@@ -90,5 +93,42 @@ function imageProblem(
   if (input.dims.length !== 4) return { field, expected: `an input of shape ${shape}`, actual: `rank ${input.dims.length}` };
   const clash = input.dims.findIndex((dim, i) => typeof dim === 'number' && dim !== made[i]);
   if (clash >= 0) return { field, expected: `an input of shape ${shape}`, actual: JSON.stringify(input.dims) };
+  return undefined;
+}
+
+/** Detection and CTC ops read rank-3 outputs; their class counts must match the labels or alphabet. */
+function opProblem(field: string, op: OutputOp, dims: Manifest['outputs'][number]['dims']): TransformsProblem | undefined {
+  if (op.op === 'nms') {
+    if (dims.length !== 3)
+      return {
+        field,
+        expected: 'an output of rank 3 ([rows, 4 + classes, anchors] or anchors first)',
+        actual: `rank ${dims.length}`,
+      };
+    const features = (op.anchors ?? 'last') === 'last' ? dims[1] : dims[2];
+    if (typeof features === 'number' && features < 5)
+      return { field, expected: 'at least 5 features per anchor (4 box values and a class)', actual: String(features) };
+    if (typeof features === 'number' && op.labels && op.labels.length !== features - 4) {
+      return {
+        field: `${field}.labels`,
+        expected: `${features - 4} labels, one per class`,
+        actual: `${op.labels.length} labels`,
+      };
+    }
+  }
+  if (op.op === 'ctc-greedy') {
+    if (dims.length !== 2 && dims.length !== 3)
+      return { field, expected: 'an output of rank 2 or 3 ([batch, time, classes])', actual: `rank ${dims.length}` };
+    const classes = dims.at(-1);
+    if (typeof classes === 'number' && op.alphabet.length !== classes) {
+      return {
+        field: `${field}.alphabet`,
+        expected: `${classes} entries, one per class`,
+        actual: `${op.alphabet.length} entries`,
+      };
+    }
+    if ((op.blank ?? 0) >= op.alphabet.length)
+      return { field: `${field}.blank`, expected: `a class index below ${op.alphabet.length}`, actual: String(op.blank) };
+  }
   return undefined;
 }

@@ -1,5 +1,7 @@
 import type { Feeds, Inputs, Outputs, Tensor, Tensors, TransformsInfo } from '../types.js';
 import { argmax, sigmoid, softmax, threshold, topK } from './classify.js';
+import { ctcGreedy } from './ctc.js';
+import { nms } from './detect.js';
 import { fitPixels, pixelsToTensor, readPixels } from './image.js';
 import { isTensorLike } from './is-tensor-like.js';
 import { rowsToTensor } from './row.js';
@@ -72,5 +74,17 @@ function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
       return topK(scores, op.k, op.labels);
     case 'threshold':
       return threshold(scores, op.value, op.labels);
+    case 'nms':
+      return nms(scores, {
+        format: op.format ?? 'cxcywh',
+        anchors: op.anchors ?? 'last',
+        scoreThreshold: op.scoreThreshold ?? 0.25,
+        iouThreshold: op.iouThreshold ?? 0.45,
+        maxDetections: op.maxDetections ?? 100,
+        classAgnostic: op.classAgnostic ?? false,
+        labels: op.labels,
+      });
+    case 'ctc-greedy':
+      return ctcGreedy(scores, op.alphabet, op.blank ?? 0, op.timeFirst ?? false);
   }
 }

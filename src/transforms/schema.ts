@@ -99,10 +99,32 @@ export const outputOpSchema = v.variant('op', [
   v.strictObject({ op: v.literal('argmax'), labels: v.optional(labels) }),
   v.strictObject({ op: v.literal('top-k'), k: v.pipe(v.number(), v.integer(), v.minValue(1)), labels: v.optional(labels) }),
   v.strictObject({ op: v.literal('threshold'), value: finite, labels: v.optional(labels) }),
+  /**
+   * Object detection: boxes from a detector's output (`[rows, 4 + classes, anchors]`, YOLOv8's,
+   * or anchors first), each anchor's best class above `scoreThreshold` (default 0.25), then
+   * non-maximum suppression at `iouThreshold` (default 0.45), at most `maxDetections` (100).
+   */
+  v.strictObject({
+    op: v.literal('nms'),
+    format: v.optional(v.picklist(['cxcywh', 'xyxy'])),
+    anchors: v.optional(v.picklist(['last', 'first'])),
+    scoreThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    iouThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    maxDetections: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_000))),
+    classAgnostic: v.optional(v.boolean()),
+    labels: v.optional(labels),
+  }),
+  /** CTC greedy decoding (speech, OCR): `alphabet[i]` is class i's text; `blank` (default 0) is dropped. */
+  v.strictObject({
+    op: v.literal('ctc-greedy'),
+    alphabet: v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.minLength(2), v.maxLength(100_000)),
+    blank: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    timeFirst: v.optional(v.boolean()),
+  }),
 ]);
 
-/** Ops that end an output's list: they turn scores into predictions. */
-export const predictionOps = new Set(['argmax', 'top-k', 'threshold']);
+/** Ops that end an output's list: they turn scores into predictions, boxes or text. */
+export const predictionOps = new Set(['argmax', 'top-k', 'threshold', 'nms', 'ctc-greedy']);
 
 export const transformsSchema = v.strictObject({
   inputs: v.optional(
@@ -128,7 +150,7 @@ export const transformsSchema = v.strictObject({
         v.minLength(1),
         v.check(
           (ops) => ops.every((op, i) => !predictionOps.has(op.op) || i === ops.length - 1),
-          'argmax, top-k or threshold only as the last op',
+          'argmax, top-k, threshold, nms or ctc-greedy only as the last op',
         ),
       ),
     ),

@@ -143,3 +143,47 @@ describe('image ops', () => {
     expect(field(ops, dims, type)).toBe(expected);
   });
 });
+
+describe('detection and CTC ops', () => {
+  const withOutput = (dims: unknown[], ops: unknown[]) =>
+    JSON.stringify({
+      format: 'webinfer/manifest@1',
+      id: 'm',
+      version: '1',
+      files: [{ url: 'm.onnx', role: 'model', bytes: 10, sha256: 'a'.repeat(64) }],
+      inputs: [{ name: 'x', type: 'float32', dims: [1, 3, 8, 8] }],
+      outputs: [{ name: 'y', type: 'float32', dims }],
+      transforms: { outputs: { y: ops } },
+    });
+  const field = (dims: unknown[], ops: unknown[]) => {
+    try {
+      parseManifest(withOutput(dims, ops), url);
+    } catch (error) {
+      if (error instanceof ManifestError) return error.details.field;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  test.each([
+    [
+      'YOLOv8-style nms with 80 labels',
+      [1, 84, 8400],
+      [{ op: 'nms', labels: Array.from({ length: 80 }, (_, i) => `c${i}`) }],
+      'accepted',
+    ],
+    ['nms with the wrong label count', [1, 84, 8400], [{ op: 'nms', labels: ['a'] }], 'transforms.outputs.y.0.labels'],
+    ['nms on a rank-2 output', [1, 84], [{ op: 'nms' }], 'transforms.outputs.y.0'],
+    ['an iou threshold past 1', [1, 84, 8400], [{ op: 'nms', iouThreshold: 2 }], 'transforms.outputs.y.0.iouThreshold'],
+    ['ctc with one entry per class', ['batch', 'time', 3], [{ op: 'ctc-greedy', alphabet: ['', 'a', 'b'] }], 'accepted'],
+    ['ctc with too few entries', [1, 50, 3], [{ op: 'ctc-greedy', alphabet: ['', 'a'] }], 'transforms.outputs.y.0.alphabet'],
+    [
+      'ctc with a blank past the alphabet',
+      [1, 50, 3],
+      [{ op: 'ctc-greedy', alphabet: ['', 'a', 'b'], blank: 3 }],
+      'transforms.outputs.y.0.blank',
+    ],
+  ])('%s', (_, dims, ops, expected) => {
+    expect(field(dims, ops)).toBe(expected);
+  });
+});
