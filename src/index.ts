@@ -44,6 +44,7 @@ export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
 export type { BatchingOptions } from './session/batcher.js';
 export type {
+  AudioInput,
   Backend,
   BackendAttempt,
   BackendChangeEvent,

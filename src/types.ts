@@ -56,8 +56,14 @@ export type ImageInput =
   | { readonly width: number; readonly height: number }
   | { readonly size: number; readonly type: string; arrayBuffer(): Promise<ArrayBuffer> };
 
+/** Audio for an input with an `audio` reader: samples at the model's rate, samples with their rate, or an AudioBuffer. */
+export type AudioInput =
+  | Float32Array
+  | { readonly samples: Float32Array; readonly sampleRate: number }
+  | { readonly numberOfChannels: number; getChannelData(channel: number): Float32Array };
+
 /** What an input with a preprocessing reader in the manifest takes instead of a tensor. */
-export type RawInput = TabularRow | readonly TabularRow[] | ImageInput;
+export type RawInput = TabularRow | readonly TabularRow[] | ImageInput | AudioInput;
 
 /**
  * Inputs by name for `model.run`: tensors, or for inputs whose manifest declares preprocessing,
@@ -175,6 +181,8 @@ export interface TransformsInfo {
   readonly inputs: Readonly<Record<string, string>>;
   /** Output name → its ops (`softmax`, `top-k`, ...). */
   readonly outputs: Readonly<Record<string, readonly string[]>>;
+  /** Inputs the runtime feeds itself (constants, recurrent state): callers leave them out. */
+  readonly provided: readonly string[];
 }
 
 /** Which of a manifest's builds a model runs (`rt.load(url, { variant })`). */

@@ -6,7 +6,7 @@ import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
-import { drawablesToBitmaps, prepareFeeds } from './prepare-feeds.js';
+import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerRemote } from './worker-connection.js';
 
@@ -82,9 +82,10 @@ export class Model {
   /** Like `run`, and also says where the time went. */
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
     this.#assertUsable();
-    validateFeeds(given, this.info.inputs, rawInputs(given, this.info.transforms));
+    const transforms = this.info.transforms;
+    validateFeeds(given, this.info.inputs, { raw: rawInputs(given, transforms), provided: transforms?.provided ?? [] });
     const started = performance.now();
-    const inputs = await drawablesToBitmaps(given);
+    const inputs = await readyRawInputs(given);
     const prepared = prepareFeeds(inputs, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
     const timeoutMs = options.timeoutMs === undefined ? this.#runTimeoutMs : checkTimeout('timeoutMs', options.timeoutMs);
     const request: RunRequest = {
@@ -100,6 +101,15 @@ export class Model {
       this.#supervisor.callModel(this.#key, (remote, handle) => remote.cancel(handle, request.callId)).catch(() => undefined);
     });
     return { outputs: reply.outputs, timings: { ...reply.timings, roundTripMs: performance.now() - started } };
+  }
+
+  /**
+   * Starts a recurrent model's state over (the manifest's `transforms.state`: Silero VAD's LSTM),
+   * as for a new audio stream; the next run is fed zeros.
+   */
+  async resetState(): Promise<void> {
+    this.#assertUsable();
+    await this.#supervisor.callModel(this.#key, (remote, handle) => remote.resetState(handle), { timeoutMs: this.#runTimeoutMs });
   }
 
   /** Releases the session in the worker. Later calls reject with `model-disposed`. */

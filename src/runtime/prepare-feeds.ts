@@ -53,14 +53,31 @@ function isDrawable(value: unknown): value is ImageBitmapSource {
   });
 }
 
+/** An AudioBuffer's channels averaged into one, with its rate: what the worker's audio reader takes. */
+function mixDown(buffer: AudioBuffer): { samples: Float32Array; sampleRate: number } {
+  const samples = new Float32Array(buffer.length);
+  for (let c = 0; c < buffer.numberOfChannels; c++) {
+    const channel = buffer.getChannelData(c);
+    for (let i = 0; i < samples.length; i++)
+      samples[i] = (samples[i] as number) + (channel[i] as number) / buffer.numberOfChannels;
+  }
+  return { samples, sampleRate: buffer.sampleRate };
+}
+
+const isAudioBuffer = (value: unknown): value is AudioBuffer =>
+  typeof AudioBuffer !== 'undefined' && value instanceof AudioBuffer;
+
 /**
- * Inputs with elements made into ImageBitmaps, which cross to the worker (transferred); the
- * rest as they are. An element that cannot be drawn (an `<img>` not loaded) is an `InputError`.
+ * Inputs with what only the page has made sendable: elements into ImageBitmaps (transferred),
+ * AudioBuffers into mono samples; the rest as they are. An element that cannot be drawn (an
+ * `<img>` not loaded) is an `InputError`.
  */
-export async function drawablesToBitmaps<T extends Inputs>(inputs: T): Promise<T> {
-  if (typeof inputs !== 'object' || inputs === null || !Object.values(inputs).some(isDrawable)) return inputs;
+export async function readyRawInputs<T extends Inputs>(inputs: T): Promise<T> {
+  const values = typeof inputs === 'object' && inputs !== null ? Object.values(inputs) : [];
+  if (!values.some((value) => isDrawable(value) || isAudioBuffer(value))) return inputs;
   const entries = await Promise.all(
     Object.entries(inputs).map(async ([name, value]) => {
+      if (isAudioBuffer(value)) return [name, mixDown(value)] as const;
       if (!isDrawable(value)) return [name, value] as const;
       try {
         return [name, await createImageBitmap(value)] as const;

@@ -1,10 +1,12 @@
 import { AbortError, isWebinferError, ModelError } from '../errors.js';
 import type { Pipeline } from '../transforms/pipeline.js';
+import { stackRuns } from '../transforms/stack-runs.js';
 import type { Feeds, Inputs, ModelInfo, Outputs, Tensors } from '../types.js';
 import type { RunReply } from '../worker/api.js';
 import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
 import type { ChosenSession } from './create-session.js';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory.js';
+import { RecurrentState } from './recurrent-state.js';
 import { type QueueOptions, RequestQueue } from './request-queue.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 import { validateFeeds } from './validate-feeds.js';
@@ -29,6 +31,7 @@ export class LoadedModel {
   /** The `session.run` in flight, if any. */
   #running: Promise<unknown> | undefined;
   readonly #pipeline: Pipeline | undefined;
+  readonly #state: RecurrentState | undefined;
 
   /**
    * With `batching`, concurrent requests are stacked into one run (the caller checked the model
@@ -42,6 +45,7 @@ export class LoadedModel {
     this.#chosen = chosen;
     this.info = info;
     this.#pipeline = pipeline;
+    this.#state = pipeline?.state.length ? new RecurrentState(pipeline.state, info.inputs) : undefined;
     this.#batcher = batching && new Batcher(this.#queue, (feeds) => this.infer(feeds), batching);
     this.#lost = new Promise<never>((_, reject) => {
       this.#loseDevice = reject;
@@ -67,17 +71,19 @@ export class LoadedModel {
   async run(inputs: Inputs, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     if (this.#lostError) throw this.#lostError;
-    const feeds = this.#pipeline ? await this.#pipeline.preprocess(inputs) : (inputs as Feeds);
+    const runs = this.#pipeline ? await this.#pipeline.preprocess(inputs) : [inputs as Feeds];
     const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
-    validateFeeds(feeds, this.info.inputs);
+    for (const feeds of runs) validateFeeds(this.#state ? this.#state.feed(feeds) : feeds, this.info.inputs);
     const queued = performance.now();
-    const result: BatchedResult = this.#batcher
-      ? await this.#batcher.submit(feeds, options)
-      : await this.#queue.run(
-          async () => ({ ...(await this.infer(feeds)), queueMs: performance.now() - queued, batchSize: 1 }),
-          options,
-        );
+    const [single] = runs;
+    const result: BatchedResult =
+      this.#batcher && single && runs.length === 1
+        ? await this.#batcher.submit(single, options)
+        : await this.#queue.run(
+            async () => ({ ...(await this.#inferAll(runs)), queueMs: performance.now() - queued, batchSize: 1 }),
+            options,
+          );
     const { queueMs, prepareMs, inferenceMs, batchSize } = result;
     const postprocessStarted = performance.now();
     const outputs: Outputs = this.#pipeline ? this.#pipeline.postprocess(result.outputs) : result.outputs;
@@ -101,6 +107,31 @@ export class LoadedModel {
   cancel(id: number): void {
     const error = new AbortError('The run was cancelled');
     if (!this.#batcher?.cancel(id, error)) this.#queue.cancel(id, error);
+  }
+
+  /**
+   * Runs the session on each feeds in order (the frames of a clip), carrying the recurrent
+   * state from one run to the next; outputs stacked when there are several, state outputs kept.
+   */
+  async #inferAll(runs: readonly Feeds[]): Promise<Inference> {
+    const outputs: Tensors[] = [];
+    let prepareMs = 0;
+    let inferenceMs = 0;
+    for (const feeds of runs) {
+      const inference = await this.infer(this.#state ? this.#state.feed(feeds) : feeds);
+      this.#state?.keep(inference.outputs);
+      outputs.push(inference.outputs);
+      prepareMs += inference.prepareMs;
+      inferenceMs += inference.inferenceMs;
+    }
+    const stacked = stackRuns(outputs);
+    for (const name of this.#state?.outputs ?? []) delete stacked[name];
+    return { outputs: stacked, prepareMs, inferenceMs };
+  }
+
+  /** Starts the recurrent state over (zeros), for a new stream. */
+  resetState(): void {
+    this.#state?.reset();
   }
 
   /** Runs the session once on `feeds`, now: callers go through the queue. */

@@ -46,9 +46,14 @@ function isDetached(data: ArrayBufferView): boolean {
  * Checks feeds against the model's declared inputs before onnxruntime-web sees them, so a bad
  * call gets an `InputError` naming the input, the expected and the actual value instead of an
  * opaque failure inside wasm. Symbolic dimensions accept any size but must agree across inputs.
- * Inputs named in `raw` hold values for preprocessing: only their presence is checked here.
+ * Inputs named in `raw` hold values for preprocessing: only their presence is checked here;
+ * those in `provided` (constants, recurrent state) the runtime feeds when they are left out.
  */
-export function validateFeeds(feeds: Feeds | Inputs, inputs: readonly TensorInfo[], raw: ReadonlySet<string> = new Set()): void {
+export function validateFeeds(
+  feeds: Feeds | Inputs,
+  inputs: readonly TensorInfo[],
+  { raw = new Set(), provided = [] }: { raw?: ReadonlySet<string>; provided?: readonly string[] } = {},
+): void {
   if (typeof feeds !== 'object' || feeds === null || Array.isArray(feeds)) {
     throw new InputError('input-invalid', `Feeds must be an object of tensors by input name, got ${tagOf(feeds)}`, {
       details: { expected: 'object', actual: tagOf(feeds) },
@@ -66,6 +71,7 @@ export function validateFeeds(feeds: Feeds | Inputs, inputs: readonly TensorInfo
   const symbols = new Map<string, { size: number; input: string }>();
   for (const info of inputs) {
     const tensor = feeds[info.name];
+    if (tensor === undefined && provided.includes(info.name)) continue;
     if (tensor === undefined) {
       throw new InputError('input-missing', `Missing input "${info.name}"; the model takes ${JSON.stringify(expectedNames)}`, {
         details: { input: info.name, expected: expectedNames, actual: Object.keys(feeds) },

@@ -11,6 +11,9 @@ export interface TransformsProblem {
 
 const scoreTypes = new Set(['float32', 'float64']);
 
+/** A dimension of fixed size (a string is symbolic, -1 dynamic without a name). */
+const fixed = (dim: number | string | undefined): dim is number => typeof dim === 'number' && dim >= 0;
+
 /**
  * Checks the transforms against the tensors they feed and read: each named input and output
  * exists; a row op feeds a float32 input of rank 2 ([rows, columns]) whose column count, when
@@ -30,6 +33,22 @@ export function transformsProblem(
       const problem = imageProblem(field, reader, ops, input);
       if (problem) return problem;
     }
+    if (reader?.op === 'audio') {
+      const want = reader.frame ? `[1, ${reader.frame}]` : '[1, samples]';
+      const fits =
+        input.type === 'float32' &&
+        input.dims.length === 2 &&
+        (!reader.frame || !fixed(input.dims[1]) || input.dims[1] === reader.frame);
+      if (!fits)
+        return {
+          field,
+          expected: `a float32 input of shape ${want} for "audio"`,
+          actual: `${input.type} ${JSON.stringify(input.dims)}`,
+        };
+    }
+    if (reader?.op === 'constant' && input.type !== reader.type) {
+      return { field: `${field}.0.type`, expected: `the input's type (${input.type})`, actual: reader.type };
+    }
     if (reader?.op !== 'row') continue;
     if (input.type !== 'float32')
       return { field: `${field}.0.op`, expected: 'an input of type float32 for "row"', actual: input.type };
@@ -40,7 +59,7 @@ export function transformsProblem(
         actual: `rank ${input.dims.length}`,
       };
     const columns = input.dims[1];
-    if (typeof columns === 'number' && columns !== rowWidth(reader)) {
+    if (fixed(columns) && columns !== rowWidth(reader)) {
       return {
         field: `${field}.0.fields`,
         expected: `fields making ${columns} columns (input "${name}" dims)`,
@@ -48,6 +67,25 @@ export function transformsProblem(
       };
     }
   }
+  for (const [i, link] of (transforms.state ?? []).entries()) {
+    if (!inputs.some((input) => input.name === link.input)) {
+      return {
+        field: `transforms.state.${i}.input`,
+        expected: `one of the model's inputs (${inputs.map((x) => x.name).join(', ')})`,
+        actual: link.input,
+      };
+    }
+    if (!outputs.some((output) => output.name === link.output)) {
+      return {
+        field: `transforms.state.${i}.output`,
+        expected: `one of the model's outputs (${outputs.map((x) => x.name).join(', ')})`,
+        actual: link.output,
+      };
+    }
+  }
+  const framed = Object.values(transforms.inputs ?? {}).filter(([reader]) => reader?.op === 'audio' && reader.frame);
+  if (framed.length > 1)
+    return { field: 'transforms.inputs', expected: 'at most one framed audio input', actual: `${framed.length}` };
   for (const [name, ops] of Object.entries(transforms.outputs ?? {})) {
     const field = `transforms.outputs.${name}`;
     const output = outputs.find((candidate) => candidate.name === name);
@@ -91,7 +129,7 @@ function imageProblem(
   const made = layout === 'nchw' ? [1, 3, reader.height, reader.width] : [1, reader.height, reader.width, 3];
   const shape = `[${made.join(', ')}] (${layout})`;
   if (input.dims.length !== 4) return { field, expected: `an input of shape ${shape}`, actual: `rank ${input.dims.length}` };
-  const clash = input.dims.findIndex((dim, i) => typeof dim === 'number' && dim !== made[i]);
+  const clash = input.dims.findIndex((dim, i) => fixed(dim) && dim !== made[i]);
   if (clash >= 0) return { field, expected: `an input of shape ${shape}`, actual: JSON.stringify(input.dims) };
   return undefined;
 }

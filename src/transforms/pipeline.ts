@@ -1,11 +1,13 @@
+import type { StateLink } from '../session/recurrent-state.js';
 import type { Feeds, Inputs, Outputs, Tensor, Tensors, TransformsInfo } from '../types.js';
+import { frames, readPcm, resample } from './audio.js';
 import { argmax, sigmoid, softmax, threshold, topK } from './classify.js';
 import { ctcGreedy } from './ctc.js';
 import { nms } from './detect.js';
 import { fitPixels, pixelsToTensor, readPixels } from './image.js';
 import { isTensorLike } from './is-tensor-like.js';
 import { rowsToTensor } from './row.js';
-import type { InputOp, OutputOp, PixelOp, Transforms } from './schema.js';
+import type { AudioOp, ConstantOp, InputOp, OutputOp, PixelOp, Transforms } from './schema.js';
 
 type Scores = Parameters<typeof softmax>[0];
 
@@ -18,23 +20,43 @@ export class Pipeline {
   readonly #inputs: ReadonlyMap<string, readonly InputOp[]>;
   readonly #outputs: ReadonlyMap<string, readonly OutputOp[]>;
 
+  /** The recurrent state the manifest declares (`transforms.state`). */
+  readonly state: readonly StateLink[];
+
   constructor(transforms: Transforms) {
     this.#inputs = new Map(Object.entries(transforms.inputs ?? {}));
     this.#outputs = new Map(Object.entries(transforms.outputs ?? {}));
+    this.state = transforms.state ?? [];
+    const constants = [...this.#inputs].filter(([, [reader]]) => reader?.op === 'constant').map(([name]) => name);
     this.info = {
       inputs: Object.fromEntries([...this.#inputs].map(([name, [reader]]) => [name, reader?.op ?? ''])),
       outputs: Object.fromEntries([...this.#outputs].map(([name, ops]) => [name, ops.map((op) => op.op)])),
+      provided: [...constants, ...this.state.map((link) => link.input)],
     };
   }
 
-  /** Raw inputs made into tensors; tensors, and inputs without preprocessing, pass as they are. */
-  async preprocess(inputs: Inputs): Promise<Feeds> {
+  /**
+   * Raw inputs made into tensors, as the feeds of each session run: one run, or one per frame
+   * of a framed audio input. Tensors, and inputs without preprocessing, pass as they are;
+   * constants are added where the caller left them out.
+   */
+  async preprocess(inputs: Inputs): Promise<Feeds[]> {
     const feeds: Record<string, Tensor> = {};
+    let framed: { name: string; frames: Tensor[] } | undefined;
+    for (const [name, ops] of this.#inputs) {
+      const [reader] = ops;
+      if (reader?.op === 'constant' && !(name in inputs)) feeds[name] = constantTensor(reader);
+    }
     for (const [name, value] of Object.entries(inputs)) {
       const ops = this.#inputs.get(name);
-      feeds[name] = ops && !isTensorLike(value) ? await readInput(name, ops, value) : (value as Tensor);
+      const [reader] = ops ?? [];
+      if (!ops || isTensorLike(value)) feeds[name] = value as Tensor;
+      else if (reader?.op === 'audio' && reader.frame) framed = { name, frames: readFrames(name, reader, value) };
+      else feeds[name] = await readInput(name, ops, value);
     }
-    return feeds;
+    if (!framed) return [feeds];
+    const { name, frames: list } = framed;
+    return list.map((frame) => ({ ...feeds, [name]: frame }));
   }
 
   /** Outputs through their ops; outputs without any pass as they are. */
@@ -57,6 +79,13 @@ async function readInput(name: string, ops: readonly InputOp[], value: unknown):
       const pixels = fitPixels(await readPixels(name, value), reader);
       return pixelsToTensor(pixels, reader.channels ?? 'rgb', rest as PixelOp[]);
     }
+    case 'audio': {
+      const { samples, sampleRate } = readPcm(name, value, reader.sampleRate);
+      const data = resample(samples, sampleRate, reader.sampleRate);
+      return { type: 'float32', data, dims: [1, data.length] };
+    }
+    case 'constant':
+      return constantTensor(reader);
     default:
       throw new Error(`no reader for input "${name}"`);
   }
@@ -87,4 +116,18 @@ function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
     case 'ctc-greedy':
       return ctcGreedy(scores, op.alphabet, op.blank ?? 0, op.timeFirst ?? false);
   }
+}
+
+/** A framed audio input: resampled, cut into frames of [1, frame]. */
+function readFrames(name: string, op: AudioOp, value: unknown): Tensor[] {
+  const { samples, sampleRate } = readPcm(name, value, op.sampleRate);
+  const size = op.frame ?? samples.length;
+  return frames(resample(samples, sampleRate, op.sampleRate), size).map((data) => ({ type: 'float32', data, dims: [1, size] }));
+}
+
+function constantTensor(op: ConstantOp): Tensor {
+  const { type, value, dims } = op;
+  if (type === 'int64') return { type, data: BigInt64Array.from(value, (v) => BigInt(Math.trunc(v))), dims };
+  if (type === 'int32') return { type, data: Int32Array.from(value), dims };
+  return { type, data: Float32Array.from(value), dims };
 }

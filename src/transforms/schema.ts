@@ -83,11 +83,34 @@ const pixelOpSchemas = [
   v.strictObject({ op: v.literal('dtype'), to: v.picklist(['float32', 'float16', 'uint8']) }),
 ] as const;
 
+/**
+ * `{ op: 'audio' }`: mono PCM (a Float32Array at `sampleRate`, `{ samples, sampleRate }`, or an
+ * AudioBuffer) resampled to `sampleRate`. With `frame`, the clip is cut into frames of that many
+ * samples and the model runs once per frame, in order (its `state` carried from one to the
+ * next); each output comes back with the frames stacked on a new first axis.
+ */
+const audioOpSchema = v.strictObject({
+  op: v.literal('audio'),
+  sampleRate: v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(384_000)),
+  frame: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1 << 20))),
+});
+
+/** `{ op: 'constant' }`: the runtime feeds this input itself (Silero VAD's `sr`); callers leave it out. */
+const constantOpSchema = v.pipe(
+  v.strictObject({
+    op: v.literal('constant'),
+    type: v.picklist(['float32', 'int32', 'int64']),
+    value: v.pipe(v.array(finite), v.maxLength(4096)),
+    dims: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  }),
+  v.check((c) => c.value.length === c.dims.reduce((n, d) => n * d, 1), 'as many values as the dims hold'),
+);
+
 /** Ops that read an app's raw input: each input's list starts with one. */
-const readerOps = new Set(['row', 'image']);
+const readerOps = new Set(['row', 'image', 'audio', 'constant']);
 
 /** The ops of an input's list: a reader first, then ops on what it read. */
-export const inputOpSchema = v.variant('op', [rowOpSchema, imageOpSchema, ...pixelOpSchemas]);
+export const inputOpSchema = v.variant('op', [rowOpSchema, imageOpSchema, audioOpSchema, constantOpSchema, ...pixelOpSchemas]);
 
 const axis = v.pipe(v.number(), v.integer());
 const labels = v.pipe(v.array(label), v.minLength(1), v.maxLength(100_000));
@@ -126,7 +149,14 @@ export const outputOpSchema = v.variant('op', [
 /** Ops that end an output's list: they turn scores into predictions, boxes or text. */
 export const predictionOps = new Set(['argmax', 'top-k', 'threshold', 'nms', 'ctc-greedy']);
 
+/**
+ * A recurrent model's state: `input` is fed the previous run's `output` (zeros before the first),
+ * kept by the runtime per model until `model.resetState()`; callers leave the input out.
+ */
+const stateSchema = v.pipe(v.array(v.strictObject({ input: fieldName, output: fieldName })), v.minLength(1), v.maxLength(64));
+
 export const transformsSchema = v.strictObject({
+  state: v.optional(stateSchema),
   inputs: v.optional(
     v.record(
       fieldName,
@@ -137,7 +167,7 @@ export const transformsSchema = v.strictObject({
           (ops) => readerOps.has(ops[0]?.op ?? '') && ops.slice(1).every((op) => !readerOps.has(op.op)),
           'one op that reads the raw input, first',
         ),
-        v.check((ops) => ops[0]?.op === 'image' || ops.length === 1, 'no ops after "row"'),
+        v.check((ops) => ops[0]?.op === 'image' || ops.length === 1, 'ops after the reader only for "image"'),
         v.check((ops) => new Set(ops.map((op) => op.op)).size === ops.length, 'each op at most once'),
       ),
     ),
@@ -162,6 +192,8 @@ export type InputOp = v.InferOutput<typeof inputOpSchema>;
 export type RowOp = v.InferOutput<typeof rowOpSchema>;
 export type RowField = RowOp['fields'][number];
 export type ImageOp = v.InferOutput<typeof imageOpSchema>;
+export type AudioOp = v.InferOutput<typeof audioOpSchema>;
+export type ConstantOp = v.InferOutput<typeof constantOpSchema>;
 /** The ops after `image`. */
-export type PixelOp = Exclude<InputOp, RowOp | ImageOp>;
+export type PixelOp = Exclude<InputOp, RowOp | ImageOp | AudioOp | ConstantOp>;
 export type OutputOp = v.InferOutput<typeof outputOpSchema>;

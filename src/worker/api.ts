@@ -83,6 +83,8 @@ export interface WorkerApi {
   ping(): 'pong';
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;
   run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
+  /** Starts the model's recurrent state over. */
+  resetState(handle: number): void;
   /** Drops a queued run (see `RunRequest.callId`); does nothing once it started or ended. */
   cancel(handle: number, callId: number): void;
   dispose(handle: number): Promise<void>;

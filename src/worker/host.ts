@@ -139,6 +139,10 @@ export function createHost(): WorkerApi {
       return withTransfer({ outputs, timings }, buffers);
     },
 
+    resetState(handle) {
+      modelFor(handle).resetState();
+    },
+
     cancel(handle, callId) {
       models.get(handle)?.cancel(callId);
     },

@@ -187,3 +187,81 @@ describe('detection and CTC ops', () => {
     expect(field(dims, ops)).toBe(expected);
   });
 });
+
+describe('audio, constants and recurrent state', () => {
+  const vad = (transforms: unknown) =>
+    JSON.stringify({
+      format: 'webinfer/manifest@1',
+      id: 'vad',
+      version: '5',
+      files: [{ url: 'vad.onnx', role: 'model', bytes: 10, sha256: 'a'.repeat(64) }],
+      inputs: [
+        { name: 'input', type: 'float32', dims: [1, 512] },
+        { name: 'state', type: 'float32', dims: [2, 1, 128] },
+        { name: 'sr', type: 'int64', dims: [] },
+      ],
+      outputs: [
+        { name: 'output', type: 'float32', dims: [1, 1] },
+        { name: 'stateN', type: 'float32', dims: [2, 1, 128] },
+      ],
+      transforms,
+    });
+  const good = {
+    inputs: {
+      input: [{ op: 'audio', sampleRate: 16000, frame: 512 }],
+      sr: [{ op: 'constant', type: 'int64', value: [16000], dims: [] }],
+    },
+    state: [{ input: 'state', output: 'stateN' }],
+  };
+  const field = (transforms: unknown) => {
+    try {
+      parseManifest(vad(transforms), url);
+    } catch (error) {
+      if (error instanceof ManifestError) return error.details.field;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  test.each([
+    ['Silero VAD as the audio tests declare it', good, 'accepted'],
+    [
+      'frames of another size than the input',
+      { ...good, inputs: { ...good.inputs, input: [{ op: 'audio', sampleRate: 16000, frame: 256 }] } },
+      'transforms.inputs.input',
+    ],
+    [
+      'a constant of another type',
+      { ...good, inputs: { ...good.inputs, sr: [{ op: 'constant', type: 'int32', value: [16000], dims: [] }] } },
+      'transforms.inputs.sr.0.type',
+    ],
+    [
+      'a constant whose values do not fill its dims',
+      { ...good, inputs: { ...good.inputs, sr: [{ op: 'constant', type: 'int64', value: [1, 2], dims: [] }] } },
+      'transforms.inputs.sr.0',
+    ],
+    ['state from an output the model lacks', { ...good, state: [{ input: 'state', output: 'hn' }] }, 'transforms.state.0.output'],
+    ['state into an input the model lacks', { ...good, state: [{ input: 'h', output: 'stateN' }] }, 'transforms.state.0.input'],
+    [
+      'ops after an audio reader',
+      {
+        ...good,
+        inputs: {
+          ...good.inputs,
+          input: [
+            { op: 'audio', sampleRate: 16000 },
+            { op: 'scale', by: 2 },
+          ],
+        },
+      },
+      'transforms.inputs.input',
+    ],
+    [
+      'a sample rate of 100 Hz',
+      { ...good, inputs: { ...good.inputs, input: [{ op: 'audio', sampleRate: 100 }] } },
+      'transforms.inputs.input.0.sampleRate',
+    ],
+  ])('%s', (_, transforms, expected) => {
+    expect(field(transforms)).toBe(expected);
+  });
+});
