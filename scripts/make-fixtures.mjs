@@ -21,6 +21,9 @@
 //                   made, for tests to compare with Pillow's), channels = the mean of each channel
 //                   [1,3] (a "classifier" of the dominant colour). image-probe.manifest.json reads
 //                   an image into it, ImageNet-normalized, and labels the channels red/green/blue.
+//   text-probe.onnx input_ids, attention_mask, token_type_ids: int64 ['batch','tokens'] -> ids,
+//                   mask, types: the same (Identity), so tests see what tokenization fed.
+//                   text-probe.manifest.json names ../text/tokenizer.json (scripts/make-text-fixture.py).
 //   mlp-fp16.onnx   mlp.onnx with float16 weights, float32 at its edges (Cast in, Cast out), as
 //                   float16 exports with kept I/O types are; `mlp-variants.manifest.json` lists it
 //                   as the "fp16" variant of mlp.onnx (the float32 default).
@@ -178,6 +181,20 @@ function imageProbeModel() {
   };
 }
 
+function textProbeModel() {
+  const names = [
+    ['input_ids', 'ids'],
+    ['attention_mask', 'mask'],
+    ['token_type_ids', 'types'],
+  ];
+  return {
+    name: 'text_probe',
+    node: names.map(([input, output]) => node('Identity', [input], [output])),
+    input: names.map(([input]) => tensorValueInfo(input, INT64, ['batch', 'tokens'])),
+    output: names.map(([, output]) => tensorValueInfo(output, INT64, ['batch', 'tokens'])),
+  };
+}
+
 function allocModel() {
   return {
     name: 'alloc',
@@ -303,6 +320,24 @@ writeModel('heavy.onnx', heavyModel());
 writeModel('row-mixing.onnx', rowMixingModel());
 writeModel('alloc.onnx', allocModel());
 writeModel('mlp-fp16.onnx', mlpFp16Model());
+writeModel('text-probe.onnx', textProbeModel());
+writeManifest(
+  'text-probe',
+  textProbeModel(),
+  [
+    { file: 'text-probe.onnx', role: 'model' },
+    { file: '../text/tokenizer.json', role: 'tokenizer' },
+  ],
+  {
+    transforms: {
+      inputs: {
+        input_ids: [
+          { op: 'text', maxLength: 12, padding: 'max-length', attentionMask: 'attention_mask', tokenTypeIds: 'token_type_ids' },
+        ],
+      },
+    },
+  },
+);
 writeModel('image-probe.onnx', imageProbeModel());
 writeManifest('image-probe', imageProbeModel(), [{ file: 'image-probe.onnx', role: 'model' }], {
   transforms: {

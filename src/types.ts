@@ -63,7 +63,7 @@ export type AudioInput =
   | { readonly numberOfChannels: number; getChannelData(channel: number): Float32Array };
 
 /** What an input with a preprocessing reader in the manifest takes instead of a tensor. */
-export type RawInput = TabularRow | readonly TabularRow[] | ImageInput | AudioInput;
+export type RawInput = TabularRow | readonly TabularRow[] | ImageInput | AudioInput | string | readonly string[];
 
 /**
  * Inputs by name for `model.run`: tensors, or for inputs whose manifest declares preprocessing,

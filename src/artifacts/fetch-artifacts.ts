@@ -1,4 +1,4 @@
-import { FetchError } from '../errors.js';
+import { FetchError, ManifestError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
 import type { Transforms } from '../transforms/schema.js';
 import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
@@ -32,6 +32,8 @@ export interface Artifacts {
   readonly variantFallbackReason?: string;
   /** The manifest's preprocessing and postprocessing, when it declares any. */
   readonly transforms?: Transforms;
+  /** The tokenizer.json the manifest names (role `tokenizer`), parsed. */
+  readonly tokenizer?: unknown;
   /** Where the time went (see `LoadTimings`). */
   readonly timings: Pick<LoadTimings, 'manifestMs' | 'cacheReadMs' | 'downloadMs'>;
 }
@@ -69,7 +71,10 @@ async function fromManifest(
   const manifest = validateManifest(json, url);
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
   const choice: VariantChoice = chooseVariant ? await chooseVariant(manifest) : { variant: manifest.variants[0] };
-  const { files, model } = choice.variant;
+  const { model } = choice.variant;
+  // A build's own files, and the tokenizer the top-level files name (builds share it).
+  const shared = manifest.files.filter((file) => file.role === 'tokenizer' && !choice.variant.files.includes(file));
+  const files = [...choice.variant.files, ...shared];
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
   const total = files.reduce((sum, file) => sum + file.bytes, 0);
   await cache?.preflight(files);
@@ -124,6 +129,7 @@ async function fromManifest(
     variant: { name, precision, needs: choice.variant.needs },
     ...(choice.fallbackReason ? { variantFallbackReason: choice.fallbackReason } : {}),
     ...(manifest.transforms ? { transforms: manifest.transforms } : {}),
+    ...tokenizerOf(files, fetched, url),
   };
 }
 
@@ -182,4 +188,25 @@ async function fromFile(
 /** What every fetch of one load shares: the caller's signal and the retry policy. */
 function transportOptions({ signal, retry }: FetchArtifactsOptions): Pick<FetchBytesOptions, 'signal' | 'retry'> {
   return { ...(signal ? { signal } : {}), ...(retry ? { retry } : {}) };
+}
+
+/** The manifest's tokenizer file, parsed; a file that is not JSON fails the load naming it. */
+function tokenizerOf(
+  files: readonly { role: string; url: string }[],
+  fetched: ReadonlyMap<string, Uint8Array>,
+  manifestUrl: string,
+): { tokenizer?: unknown } {
+  const file = files.find((candidate) => candidate.role === 'tokenizer');
+  if (!file) return {};
+  try {
+    return { tokenizer: JSON.parse(new TextDecoder().decode(fetched.get(file.url))) };
+  } catch (error) {
+    throw new ManifestError(
+      'manifest-invalid',
+      `Manifest ${manifestUrl}: its tokenizer ${file.url} is not JSON (${(error as Error).message})`,
+      {
+        details: { url: manifestUrl, field: 'files', expected: 'a tokenizer.json', actual: file.url },
+      },
+    );
+  }
 }

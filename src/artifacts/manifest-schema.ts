@@ -25,8 +25,11 @@ const dim = v.union([v.pipe(v.number(), v.integer()), v.pipe(v.string(), v.minLe
 const fileSchema = v.strictObject({
   /** Relative to the manifest's own URL, or absolute. */
   url: v.pipe(v.string(), v.minLength(1)),
-  /** `model`: the `.onnx` graph; `external-data`: weights it references by this path. */
-  role: v.picklist(['model', 'external-data']),
+  /**
+   * `model`: the `.onnx` graph; `external-data`: weights it references by this path;
+   * `tokenizer`: a tokenizer.json for the `text` transform.
+   */
+  role: v.picklist(['model', 'external-data', 'tokenizer']),
   bytes: v.pipe(v.number(), v.integer(), v.minValue(1)),
   sha256,
   /** For external data: the location the graph refers to; defaults to the last segment of `url`. */

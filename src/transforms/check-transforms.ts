@@ -22,7 +22,7 @@ const fixed = (dim: number | string | undefined): dim is number => typeof dim ==
  */
 export function transformsProblem(
   transforms: Transforms,
-  { inputs, outputs }: Pick<Manifest, 'inputs' | 'outputs'>,
+  { inputs, outputs, files }: Pick<Manifest, 'inputs' | 'outputs' | 'files'>,
 ): TransformsProblem | undefined {
   for (const [name, ops] of Object.entries(transforms.inputs ?? {})) {
     const field = `transforms.inputs.${name}`;
@@ -45,6 +45,23 @@ export function transformsProblem(
           expected: `a float32 input of shape ${want} for "audio"`,
           actual: `${input.type} ${JSON.stringify(input.dims)}`,
         };
+    }
+    if (reader?.op === 'text' && !files.some((file) => file.role === 'tokenizer')) {
+      return { field: 'files', expected: 'a file with role "tokenizer" (a tokenizer.json) for the "text" op', actual: 'none' };
+    }
+    if (reader?.op === 'text') {
+      const type = reader.type ?? 'int64';
+      for (const name of [input.name, reader.attentionMask, reader.tokenTypeIds]) {
+        if (name === undefined) continue;
+        const companion = inputs.find((candidate) => candidate.name === name);
+        if (!companion || companion.type !== type || companion.dims.length !== 2) {
+          return {
+            field: `${field}.0`,
+            expected: `inputs ${input.name}, and those it names, of type ${type} and rank 2 ([batch, tokens])`,
+            actual: `${name}: ${companion ? `${companion.type} ${JSON.stringify(companion.dims)}` : 'no such input'}`,
+          };
+        }
+      }
     }
     if (reader?.op === 'constant' && input.type !== reader.type) {
       return { field: `${field}.0.type`, expected: `the input's type (${input.type})`, actual: reader.type };

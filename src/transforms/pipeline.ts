@@ -8,6 +8,7 @@ import { fitPixels, pixelsToTensor, readPixels } from './image.js';
 import { isTensorLike } from './is-tensor-like.js';
 import { rowsToTensor } from './row.js';
 import type { AudioOp, ConstantOp, InputOp, OutputOp, PixelOp, Transforms } from './schema.js';
+import { encodeText, SentenceTokenizer } from './text.js';
 
 type Scores = Parameters<typeof softmax>[0];
 
@@ -23,15 +24,22 @@ export class Pipeline {
   /** The recurrent state the manifest declares (`transforms.state`). */
   readonly state: readonly StateLink[];
 
-  constructor(transforms: Transforms) {
+  readonly #tokenizer: SentenceTokenizer | undefined;
+
+  /** `tokenizer`: the manifest's tokenizer.json, parsed, for a `text` input. */
+  constructor(transforms: Transforms, { tokenizer }: { tokenizer?: unknown } = {}) {
+    this.#tokenizer = tokenizer === undefined ? undefined : new SentenceTokenizer(tokenizer);
     this.#inputs = new Map(Object.entries(transforms.inputs ?? {}));
     this.#outputs = new Map(Object.entries(transforms.outputs ?? {}));
     this.state = transforms.state ?? [];
     const constants = [...this.#inputs].filter(([, [reader]]) => reader?.op === 'constant').map(([name]) => name);
+    const companions = [...this.#inputs].flatMap(([, [reader]]) =>
+      reader?.op === 'text' ? [reader.attentionMask, reader.tokenTypeIds].filter((name) => name !== undefined) : [],
+    );
     this.info = {
       inputs: Object.fromEntries([...this.#inputs].map(([name, [reader]]) => [name, reader?.op ?? ''])),
       outputs: Object.fromEntries([...this.#outputs].map(([name, ops]) => [name, ops.map((op) => op.op)])),
-      provided: [...constants, ...this.state.map((link) => link.input)],
+      provided: [...constants, ...companions, ...this.state.map((link) => link.input)],
     };
   }
 
@@ -52,6 +60,7 @@ export class Pipeline {
       const [reader] = ops ?? [];
       if (!ops || isTensorLike(value)) feeds[name] = value as Tensor;
       else if (reader?.op === 'audio' && reader.frame) framed = { name, frames: readFrames(name, reader, value) };
+      else if (reader?.op === 'text' && this.#tokenizer) Object.assign(feeds, encodeText(name, reader, this.#tokenizer, value));
       else feeds[name] = await readInput(name, ops, value);
     }
     if (!framed) return [feeds];

@@ -106,11 +106,33 @@ const constantOpSchema = v.pipe(
   v.check((c) => c.value.length === c.dims.reduce((n, d) => n * d, 1), 'as many values as the dims hold'),
 );
 
+/**
+ * `{ op: 'text' }`: a sentence or an array of them → token ids through the manifest's
+ * `tokenizer` file, truncated to `maxLength` (special tokens kept) and padded to it
+ * (`padding: 'max-length'`) or to the longest sentence (the default); the attention mask and
+ * token type ids go to the inputs named here, which callers leave out.
+ */
+const textOpSchema = v.strictObject({
+  op: v.literal('text'),
+  maxLength: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1 << 16)),
+  padding: v.optional(v.picklist(['longest', 'max-length'])),
+  type: v.optional(v.picklist(['int64', 'int32'])),
+  attentionMask: v.optional(fieldName),
+  tokenTypeIds: v.optional(fieldName),
+});
+
 /** Ops that read an app's raw input: each input's list starts with one. */
-const readerOps = new Set(['row', 'image', 'audio', 'constant']);
+const readerOps = new Set(['row', 'image', 'audio', 'constant', 'text']);
 
 /** The ops of an input's list: a reader first, then ops on what it read. */
-export const inputOpSchema = v.variant('op', [rowOpSchema, imageOpSchema, audioOpSchema, constantOpSchema, ...pixelOpSchemas]);
+export const inputOpSchema = v.variant('op', [
+  rowOpSchema,
+  imageOpSchema,
+  audioOpSchema,
+  constantOpSchema,
+  textOpSchema,
+  ...pixelOpSchemas,
+]);
 
 const axis = v.pipe(v.number(), v.integer());
 const labels = v.pipe(v.array(label), v.minLength(1), v.maxLength(100_000));
@@ -194,6 +216,7 @@ export type RowField = RowOp['fields'][number];
 export type ImageOp = v.InferOutput<typeof imageOpSchema>;
 export type AudioOp = v.InferOutput<typeof audioOpSchema>;
 export type ConstantOp = v.InferOutput<typeof constantOpSchema>;
+export type TextOp = v.InferOutput<typeof textOpSchema>;
 /** The ops after `image`. */
-export type PixelOp = Exclude<InputOp, RowOp | ImageOp | AudioOp | ConstantOp>;
+export type PixelOp = Exclude<InputOp, RowOp | ImageOp | AudioOp | ConstantOp | TextOp>;
 export type OutputOp = v.InferOutput<typeof outputOpSchema>;

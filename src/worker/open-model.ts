@@ -87,7 +87,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     await chosen.session.release();
     throw error;
   }
-  const pipeline = artifacts.transforms && new Pipeline(artifacts.transforms);
+  const pipeline = artifacts.transforms && new Pipeline(artifacts.transforms, { tokenizer: artifacts.tokenizer });
   const described = { ...info, ...(batching ? { batching } : {}), ...(pipeline ? { transforms: pipeline.info } : {}) };
   return new LoadedModel(chosen, described, { batching: request.batching, pipeline });
 }

@@ -33,7 +33,7 @@ function softmaxTop2(logits: Float32Array, row: number) {
 
 test('rows in, labelled top-2 out, matching the model fed hand-made columns', async () => {
   const model = await rt.load(models.mlpTabularManifest);
-  expect(model.info.transforms).toEqual({ inputs: { x: 'row' }, outputs: { logits: ['softmax', 'top-k'] } });
+  expect(model.info.transforms).toEqual({ inputs: { x: 'row' }, outputs: { logits: ['softmax', 'top-k'] }, provided: [] });
   const { outputs, timings } = await model.runDetailed({ x: rows });
   const plain = await rt.load(models.mlp);
   const logits = floatsOf((await plain.run({ x: { type: 'float32', data: columns.slice(), dims: [3, 4] } })).logits);

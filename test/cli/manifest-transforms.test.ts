@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { parseManifest } from '../../src/artifacts/parse-manifest.js';
 import { fixtureCopy, runCli } from './support/cli.js';
@@ -42,4 +42,24 @@ describe('webinfer manifest --transforms', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(message);
   });
+});
+
+test('--tokenizer adds the tokenizer file; with it, a text transform checks out', async () => {
+  const fixture = JSON.parse(readFileSync(join(dir, 'text-probe.manifest.json'), 'utf8'));
+  write('text.json', fixture.transforms);
+  mkdirSync(join(dir, 'text'), { recursive: true });
+  copyFileSync(fileURLToPath(new URL('../fixtures/text/tokenizer.json', import.meta.url)), join(dir, 'text', 'tokenizer.json'));
+  const result = await runCli(
+    ['manifest', 'text-probe.onnx', '--tokenizer', 'text/tokenizer.json', '--transforms', 'text.json', '--out', 'text-out.json'],
+    { cwd: dir },
+  );
+  expect(result).toMatchObject({ code: 0 });
+  const [modelFile, tokenizerFile] = fixture.files;
+  expect(JSON.parse(readFileSync(join(dir, 'text-out.json'), 'utf8'))).toEqual({
+    ...fixture,
+    files: [modelFile, { ...tokenizerFile, url: 'text/tokenizer.json' }],
+  });
+  const without = await runCli(['manifest', 'text-probe.onnx', '--transforms', 'text.json', '--out', '-'], { cwd: dir });
+  expect(without.code).toBe(1);
+  expect(without.stderr).toContain('a file with role "tokenizer"');
 });

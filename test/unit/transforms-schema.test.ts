@@ -265,3 +265,52 @@ describe('audio, constants and recurrent state', () => {
     expect(field(transforms)).toBe(expected);
   });
 });
+
+describe('the text op', () => {
+  const textManifest = (files: unknown[], op: Record<string, unknown>, maskType = 'int64') =>
+    JSON.stringify({
+      format: 'webinfer/manifest@1',
+      id: 't',
+      version: '1',
+      files,
+      inputs: [
+        { name: 'input_ids', type: 'int64', dims: ['batch', 'tokens'] },
+        { name: 'attention_mask', type: maskType, dims: ['batch', 'tokens'] },
+      ],
+      outputs: [{ name: 'y', type: 'float32', dims: ['batch', 2] }],
+      transforms: { inputs: { input_ids: [{ op: 'text', maxLength: 16, ...op }] } },
+    });
+  const model = { url: 't.onnx', role: 'model', bytes: 10, sha256: 'a'.repeat(64) };
+  const tokenizer = { url: 'tokenizer.json', role: 'tokenizer', bytes: 10, sha256: 'b'.repeat(64) };
+  const field = (files: unknown[], op: Record<string, unknown>, maskType?: string) => {
+    try {
+      parseManifest(textManifest(files, op, maskType), url);
+    } catch (error) {
+      if (error instanceof ManifestError) return error.details.field;
+      throw error;
+    }
+    return 'accepted';
+  };
+
+  test.each([
+    ['a tokenizer file and an int64 mask', [model, tokenizer], { attentionMask: 'attention_mask' }, undefined, 'accepted'],
+    ['no tokenizer file', [model], {}, undefined, 'files'],
+    [
+      'a mask input of another type',
+      [model, tokenizer],
+      { attentionMask: 'attention_mask' },
+      'int32',
+      'transforms.inputs.input_ids.0',
+    ],
+    [
+      'a mask input the model lacks',
+      [model, tokenizer],
+      { tokenTypeIds: 'token_type_ids' },
+      undefined,
+      'transforms.inputs.input_ids.0',
+    ],
+    ['a maxLength of 0', [model, tokenizer], { maxLength: 0 }, undefined, 'transforms.inputs.input_ids.0.maxLength'],
+  ])('%s', (_, files, op, maskType, expected) => {
+    expect(field(files, op, maskType)).toBe(expected);
+  });
+});

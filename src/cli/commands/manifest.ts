@@ -29,6 +29,7 @@ Options:
                      rt.load(url, { variant: NAME }); its precision is read from its weights.
                      Repeat for more. A float16 build falls back to a float32 one where WebGPU
                      lacks shader-f16.
+  --tokenizer FILE   a tokenizer.json (Hugging Face format) for a "text" transform
   --transforms FILE  preprocessing and postprocessing, as the manifest's "transforms" section
                      (JSON: { "inputs": { NAME: [ops] }, "outputs": { NAME: [ops] } })
   -h, --help         show this help
@@ -54,6 +55,7 @@ export async function manifest(argv: readonly string[]): Promise<void> {
       'sign-key': { type: 'string' },
       variant: { type: 'string', multiple: true },
       transforms: { type: 'string' },
+      tokenizer: { type: 'string' },
     },
     manifestUsage,
   );
@@ -97,7 +99,11 @@ export async function manifest(argv: readonly string[]): Promise<void> {
       ...(same(build.outputs, base.outputs) ? {} : { outputs: build.outputs }),
     });
   }
-  const { files } = base;
+  const tokenizer = stringFlag(args, 'tokenizer');
+  const files =
+    tokenizer === undefined
+      ? base.files
+      : [...base.files, await describeFile({ file: resolve(tokenizer), role: 'tokenizer' }, { model, outDir: dirname(outFile) })];
   const unsigned: Manifest = {
     format: manifestFormat,
     id,

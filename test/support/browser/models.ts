@@ -10,6 +10,7 @@ import mlpExternalManifestUrl from '../../fixtures/models/mlp-external.manifest.
 import mlpTabularManifestUrl from '../../fixtures/models/mlp-tabular.manifest.json?url';
 import mlpVariantsManifestUrl from '../../fixtures/models/mlp-variants.manifest.json?url';
 import rowMixingUrl from '../../fixtures/models/row-mixing.onnx?url';
+import textProbeManifestUrl from '../../fixtures/models/text-probe.manifest.json?url';
 
 export const models = {
   add: addUrl,
@@ -26,6 +27,8 @@ export const models = {
   mlpExternalManifest: mlpExternalManifestUrl,
   /** mlp.onnx (the float32 default) with mlp-fp16.onnx as its "fp16" variant. */
   mlpVariantsManifest: mlpVariantsManifestUrl,
+  /** Sentences tokenized (../text/tokenizer.json) into input_ids, attention_mask, token_type_ids, returned as fed. */
+  textProbeManifest: textProbeManifestUrl,
   /** An image read into [1,3,224,224] (ImageNet-normalized), returned as it was fed, and the dominant channel. */
   imageProbeManifest: imageProbeManifestUrl,
   /** mlp.onnx with transforms: a tabular row (age, hours, color) in, the top-2 of 3 labels out. */
