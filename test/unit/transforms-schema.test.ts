@@ -25,6 +25,17 @@ function refusal(transforms: unknown): ManifestError {
   throw new Error('accepted');
 }
 
+/** The field a manifest's text is refused for, or 'accepted'. */
+function fieldOf(text: string): unknown {
+  try {
+    parseManifest(text, url);
+  } catch (error) {
+    if (error instanceof ManifestError) return error.details.field;
+    throw error;
+  }
+  return 'accepted';
+}
+
 describe('the transforms section', () => {
   test('a valid one is kept as written', () => {
     const transforms = {
@@ -93,15 +104,7 @@ describe('image ops', () => {
       transforms: { inputs: { image: ops } },
     });
   const image = { op: 'image', width: 224, height: 224 };
-  const field = (ops: unknown[], dims?: unknown[], type?: string) => {
-    try {
-      parseManifest(imageManifest(ops, dims, type), url);
-    } catch (error) {
-      if (error instanceof ManifestError) return error.details.field;
-      throw error;
-    }
-    return 'accepted';
-  };
+  const field = (ops: unknown[], dims?: unknown[], type?: string) => fieldOf(imageManifest(ops, dims, type));
 
   test('a full pipeline fits [1, 3, 224, 224]; NHWC uint8 fits [1, 224, 224, 3]', () => {
     expect(
@@ -155,15 +158,7 @@ describe('detection and CTC ops', () => {
       outputs: [{ name: 'y', type: 'float32', dims }],
       transforms: { outputs: { y: ops } },
     });
-  const field = (dims: unknown[], ops: unknown[]) => {
-    try {
-      parseManifest(withOutput(dims, ops), url);
-    } catch (error) {
-      if (error instanceof ManifestError) return error.details.field;
-      throw error;
-    }
-    return 'accepted';
-  };
+  const field = (dims: unknown[], ops: unknown[]) => fieldOf(withOutput(dims, ops));
 
   test.each([
     [
@@ -213,15 +208,7 @@ describe('audio, constants and recurrent state', () => {
     },
     state: [{ input: 'state', output: 'stateN' }],
   };
-  const field = (transforms: unknown) => {
-    try {
-      parseManifest(vad(transforms), url);
-    } catch (error) {
-      if (error instanceof ManifestError) return error.details.field;
-      throw error;
-    }
-    return 'accepted';
-  };
+  const field = (transforms: unknown) => fieldOf(vad(transforms));
 
   test.each([
     ['Silero VAD as the audio tests declare it', good, 'accepted'],
@@ -282,15 +269,7 @@ describe('the text op', () => {
     });
   const model = { url: 't.onnx', role: 'model', bytes: 10, sha256: 'a'.repeat(64) };
   const tokenizer = { url: 'tokenizer.json', role: 'tokenizer', bytes: 10, sha256: 'b'.repeat(64) };
-  const field = (files: unknown[], op: Record<string, unknown>, maskType?: string) => {
-    try {
-      parseManifest(textManifest(files, op, maskType), url);
-    } catch (error) {
-      if (error instanceof ManifestError) return error.details.field;
-      throw error;
-    }
-    return 'accepted';
-  };
+  const field = (files: unknown[], op: Record<string, unknown>, maskType?: string) => fieldOf(textManifest(files, op, maskType));
 
   test.each([
     ['a tokenizer file and an int64 mask', [model, tokenizer], { attentionMask: 'attention_mask' }, undefined, 'accepted'],
