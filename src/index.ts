@@ -38,8 +38,10 @@ export type {
   StorageErrorCode,
   WorkerErrorCode,
 } from './errors.js';
+export type { HistogramSnapshot } from './monitor/histogram.js';
+export type { LoadPhase, MetricLabels, ModelMetrics, PhaseSummary, RunPhase } from './monitor/metrics.js';
 export type { SupervisorSettings } from './runtime/check-options.js';
-export type { LoadOptions, ModelCache, RuntimeOptions } from './runtime/create-runtime.js';
+export type { LoadOptions, ModelCache, RuntimeMetrics, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
 export type { BatchingOptions } from './session/batcher.js';

@@ -4,6 +4,7 @@ import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
+import { labelsOf, MetricsRegistry, type ModelMetrics } from '../monitor/metrics.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
@@ -110,6 +111,11 @@ export interface LoadOptions {
   variant?: string;
 }
 
+/** What `rt.metrics()` returns. */
+export interface RuntimeMetrics {
+  readonly models: readonly ModelMetrics[];
+}
+
 const ignore = () => undefined;
 
 /**
@@ -131,6 +137,7 @@ export class Runtime {
   /** Workers of models loaded with `ownWorker`, each ended when its model is disposed. */
   readonly #dedicated = new Set<Supervisor>();
   #persistAsked = false;
+  readonly #metrics = new MetricsRegistry();
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
@@ -218,7 +225,8 @@ export class Runtime {
         // The worker may finish before it hears of the abort: free what it loaded.
         loading.then(({ handle }) => supervisor.call((remote) => remote.dispose(handle))).catch(ignore);
       });
-      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs });
+      this.#metrics.recordLoad(labelsOf(reply.info), reply.info.loadTimings, reply.info.loadMs);
+      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs, metrics: this.#metrics });
     } catch (error) {
       // A worker of its own holds nothing else: it ends with the failed load.
       if (supervisor !== this.#supervisor) {
@@ -257,6 +265,19 @@ export class Runtime {
           ?.persist?.()
           .catch(() => false)) ?? false,
     };
+  }
+
+  /**
+   * Latency and counts of every model this runtime loaded, per model, version and backend:
+   * p50/p95/p99 of each inference phase (queue, preprocess, inference, postprocess, total) and
+   * of each load phase, from mergeable log-scale histograms, and failed runs by error code.
+   *
+   * @example
+   * const [vad] = rt.metrics().models;
+   * console.log(vad.phases.total.p95Ms, vad.errors);
+   */
+  metrics(): RuntimeMetrics {
+    return { models: this.#metrics.snapshot() };
   }
 
   /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */

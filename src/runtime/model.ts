@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
-import { StateError } from '../errors.js';
+import { isWebinferError, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
+import { labelsOf, type MetricsRegistry } from '../monitor/metrics.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
@@ -55,11 +56,19 @@ export class Model {
   #disposed = false;
 
   /** @internal Made by `Runtime.load`. */
-  constructor(supervisor: Supervisor, key: number, info: ModelInfo, options: { runTimeoutMs: number }) {
+  readonly #metrics: MetricsRegistry | undefined;
+
+  constructor(
+    supervisor: Supervisor,
+    key: number,
+    info: ModelInfo,
+    options: { runTimeoutMs: number; metrics?: MetricsRegistry },
+  ) {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#info = info;
+    this.#metrics = options.metrics;
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -81,6 +90,17 @@ export class Model {
 
   /** Like `run`, and also says where the time went. */
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
+    try {
+      const result = await this.#run(given, options);
+      this.#metrics?.recordRun(labelsOf(this.info), result.timings);
+      return result;
+    } catch (error) {
+      this.#metrics?.recordError(labelsOf(this.info), isWebinferError(error) ? error.code : 'unknown');
+      throw error;
+    }
+  }
+
+  async #run(given: Inputs, options: RunOptions): Promise<RunResult> {
     this.#assertUsable();
     const transforms = this.info.transforms;
     validateFeeds(given, this.info.inputs, { raw: rawInputs(given, transforms), provided: transforms?.provided ?? [] });

@@ -1,0 +1,135 @@
+import type { LoadTimings, RunTimings } from '../types.js';
+import { Histogram, type HistogramSnapshot } from './histogram.js';
+
+/** Phases of one inference, as `runDetailed` times them. */
+export const runPhases = ['queue', 'preprocess', 'inference', 'postprocess', 'total'] as const;
+/** Phases of one load (`model.info.loadTimings`), and the first inference after it. */
+export const loadPhases = ['manifest', 'network', 'cacheRead', 'session', 'load', 'firstInference'] as const;
+
+export type RunPhase = (typeof runPhases)[number];
+export type LoadPhase = (typeof loadPhases)[number];
+
+/** A phase's figures, in milliseconds: quantiles read from its histogram (within one bucket). */
+export interface PhaseSummary {
+  readonly count: number;
+  readonly meanMs: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+/** What `rt.metrics()` says of one model version on one backend. */
+export interface ModelMetrics {
+  readonly model: string;
+  readonly version: string;
+  readonly backend: string;
+  readonly runs: number;
+  /** Runs that failed, by error code. */
+  readonly errors: Readonly<Record<string, number>>;
+  readonly phases: Readonly<Record<RunPhase, PhaseSummary>>;
+  readonly load: Readonly<Record<LoadPhase, PhaseSummary>>;
+  /** The histograms themselves (seconds, `bucketBounds`), for telemetry and merging. */
+  readonly histograms: Readonly<Record<RunPhase | LoadPhase, HistogramSnapshot>>;
+}
+
+/** Which model, version and backend a measurement belongs to: the labels of every metric. */
+export interface MetricLabels {
+  readonly model: string;
+  readonly version: string;
+  readonly backend: string;
+}
+
+/** The labels of a loaded model's measurements. */
+export function labelsOf(info: { readonly id: string; readonly version: string; readonly backend: string }): MetricLabels {
+  return { model: info.id, version: info.version, backend: info.backend };
+}
+
+interface Series {
+  readonly labels: MetricLabels;
+  readonly histograms: Record<RunPhase | LoadPhase, Histogram>;
+  readonly errors: Record<string, number>;
+  firstRunPending: boolean;
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+/**
+ * Latency histograms per model, version and backend, kept on the page from the timings each
+ * call already carries: recording is a few additions per call, so it is always on.
+ */
+export class MetricsRegistry {
+  readonly #series = new Map<string, Series>();
+
+  #of(labels: MetricLabels): Series {
+    const key = `${labels.model}\u0000${labels.version}\u0000${labels.backend}`;
+    let series = this.#series.get(key);
+    if (!series) {
+      const histograms = Object.fromEntries(
+        [...runPhases, ...loadPhases].map((phase) => [phase, new Histogram()]),
+      ) as Series['histograms'];
+      series = { labels: { ...labels }, histograms, errors: {}, firstRunPending: false };
+      this.#series.set(key, series);
+    }
+    return series;
+  }
+
+  recordLoad(labels: MetricLabels, timings: LoadTimings, loadMs: number): void {
+    const series = this.#of(labels);
+    const { histograms } = series;
+    histograms.manifest.record(seconds(timings.manifestMs));
+    histograms.network.record(seconds(timings.downloadMs));
+    histograms.cacheRead.record(seconds(timings.cacheReadMs));
+    histograms.session.record(seconds(timings.sessionMs));
+    histograms.load.record(seconds(loadMs));
+    series.firstRunPending = true;
+  }
+
+  recordRun(labels: MetricLabels, timings: RunTimings & { readonly roundTripMs: number }): void {
+    const series = this.#of(labels);
+    const { histograms } = series;
+    histograms.queue.record(seconds(timings.queueMs));
+    histograms.preprocess.record(seconds(timings.preprocessMs));
+    histograms.inference.record(seconds(timings.inferenceMs));
+    histograms.postprocess.record(seconds(timings.postprocessMs));
+    histograms.total.record(seconds(timings.roundTripMs));
+    if (series.firstRunPending) {
+      histograms.firstInference.record(seconds(timings.roundTripMs));
+      series.firstRunPending = false;
+    }
+  }
+
+  recordError(labels: MetricLabels, code: string): void {
+    const { errors } = this.#of(labels);
+    errors[code] = (errors[code] ?? 0) + 1;
+  }
+
+  snapshot(): ModelMetrics[] {
+    return [...this.#series.values()].map(({ labels, histograms, errors }) => {
+      const summary = (phase: RunPhase | LoadPhase) => summarize(histograms[phase]);
+      return {
+        ...labels,
+        runs: histograms.total.count,
+        errors: { ...errors },
+        phases: Object.fromEntries(runPhases.map((phase) => [phase, summary(phase)])) as ModelMetrics['phases'],
+        load: Object.fromEntries(loadPhases.map((phase) => [phase, summary(phase)])) as ModelMetrics['load'],
+        histograms: Object.fromEntries(
+          Object.entries(histograms).map(([phase, h]) => [phase, h.snapshot()]),
+        ) as ModelMetrics['histograms'],
+      };
+    });
+  }
+}
+
+function summarize(histogram: Histogram): PhaseSummary {
+  const { count, sum, max } = histogram.snapshot();
+  const ms = (s: number) => (Number.isFinite(s) ? s * 1000 : Number.NaN);
+  return {
+    count,
+    meanMs: count ? ms(sum / count) : Number.NaN,
+    p50Ms: ms(histogram.quantile(0.5)),
+    p95Ms: ms(histogram.quantile(0.95)),
+    p99Ms: ms(histogram.quantile(0.99)),
+    maxMs: count ? ms(max) : Number.NaN,
+  };
+}
