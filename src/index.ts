@@ -46,6 +46,9 @@ export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
 export type { BatchingOptions } from './session/batcher.js';
 export type {
+  Anomaly,
+  AnomalyEvent,
+  AnomalyKind,
   AudioInput,
   Backend,
   BackendAttempt,

@@ -336,6 +336,32 @@ export interface BackendChangeEvent {
 export interface RuntimeEvents {
   'worker-restart': WorkerRestartEvent;
   'backend-change': BackendChangeEvent;
+  anomaly: AnomalyEvent;
+}
+
+/** Kinds of anomaly the worker watches for (see the manifest's `monitoring`). */
+export type AnomalyKind = 'non-finite' | 'out-of-range' | 'low-confidence';
+
+/** Something a run's inputs or outputs showed that the model's monitoring calls abnormal. */
+export interface Anomaly {
+  readonly kind: AnomalyKind;
+  /** The input or output it was seen in. */
+  readonly tensor: string;
+  readonly where: 'input' | 'output';
+  readonly message: string;
+  /** The figures: how many values, the range or threshold, the value seen. */
+  readonly details: Readonly<Record<string, number | string>>;
+}
+
+/** `rt.on('anomaly')`: an anomaly, at most one per kind and tensor of a model every 10 s. */
+export interface AnomalyEvent extends Anomaly {
+  readonly model: string;
+  readonly version: string;
+  readonly backend: string;
+  /** Epoch ms. */
+  readonly at: number;
+  /** Anomalies of the same kind and tensor left out since the last event (rate limit). */
+  readonly suppressed: number;
 }
 
 /** Where a run goes in its model's queue: `high` before `normal` (the default) before `low`. */

@@ -1,5 +1,6 @@
 import { FetchError, ManifestError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
+import type { Monitoring } from '../monitor/schema.js';
 import type { Transforms } from '../transforms/schema.js';
 import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
 import type { VariantChoice } from './choose-variant.js';
@@ -34,6 +35,8 @@ export interface Artifacts {
   readonly transforms?: Transforms;
   /** The tokenizer.json the manifest names (role `tokenizer`), parsed. */
   readonly tokenizer?: unknown;
+  /** What the manifest says to watch in each run. */
+  readonly monitoring?: Monitoring;
   /** Where the time went (see `LoadTimings`). */
   readonly timings: Pick<LoadTimings, 'manifestMs' | 'cacheReadMs' | 'downloadMs'>;
 }
@@ -129,6 +132,7 @@ async function fromManifest(
     variant: { name, precision, needs: choice.variant.needs },
     ...(choice.fallbackReason ? { variantFallbackReason: choice.fallbackReason } : {}),
     ...(manifest.transforms ? { transforms: manifest.transforms } : {}),
+    ...(manifest.monitoring ? { monitoring: manifest.monitoring } : {}),
     ...tokenizerOf(files, fetched, url),
   };
 }

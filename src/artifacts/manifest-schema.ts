@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { monitoringSchema } from '../monitor/schema.js';
 import { transformsSchema } from '../transforms/schema.js';
 
 /** The manifest format this runtime reads. A manifest names exactly one version of one model. */
@@ -86,8 +87,9 @@ export const manifestSchema = v.pipe(
     ),
     /** Preprocessing and postprocessing (see `transforms/schema.ts`). */
     transforms: v.optional(transformsSchema),
+    /** What the worker watches in each run (see `monitor/schema.ts`). */
+    monitoring: v.optional(monitoringSchema),
     // Reserved for later features; accepted and kept, not yet interpreted.
-    monitoring: v.optional(v.record(v.string(), v.unknown())),
     canary: v.optional(v.array(v.unknown())),
     signature: v.optional(v.strictObject({ alg: v.literal('Ed25519'), value: v.pipe(v.string(), v.minLength(1)) })),
   }),

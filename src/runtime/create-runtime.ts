@@ -4,6 +4,7 @@ import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
+import { AnomalyLimiter } from '../monitor/anomaly-limiter.js';
 import { labelsOf, MetricsRegistry, type ModelMetrics } from '../monitor/metrics.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
@@ -138,6 +139,7 @@ export class Runtime {
   readonly #dedicated = new Set<Supervisor>();
   #persistAsked = false;
   readonly #metrics = new MetricsRegistry();
+  readonly #anomalies = new AnomalyLimiter();
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
@@ -226,7 +228,13 @@ export class Runtime {
         loading.then(({ handle }) => supervisor.call((remote) => remote.dispose(handle))).catch(ignore);
       });
       this.#metrics.recordLoad(labelsOf(reply.info), reply.info.loadTimings, reply.info.loadMs);
-      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs, metrics: this.#metrics });
+      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, {
+        runTimeoutMs,
+        metrics: this.#metrics,
+        onAnomalies: (info, anomalies) => {
+          for (const event of this.#anomalies.admit(labelsOf(info), anomalies)) this.#events.emit('anomaly', event);
+        },
+      });
     } catch (error) {
       // A worker of its own holds nothing else: it ends with the failed load.
       if (supervisor !== this.#supervisor) {

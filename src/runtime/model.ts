@@ -4,7 +4,7 @@ import { abortable } from '../lib/abortable.js';
 import { labelsOf, type MetricsRegistry } from '../monitor/metrics.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
-import type { Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
+import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
 import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
@@ -57,18 +57,24 @@ export class Model {
 
   /** @internal Made by `Runtime.load`. */
   readonly #metrics: MetricsRegistry | undefined;
+  readonly #onAnomalies: ((info: ModelInfo, anomalies: readonly Anomaly[]) => void) | undefined;
 
   constructor(
     supervisor: Supervisor,
     key: number,
     info: ModelInfo,
-    options: { runTimeoutMs: number; metrics?: MetricsRegistry },
+    options: {
+      runTimeoutMs: number;
+      metrics?: MetricsRegistry;
+      onAnomalies?: (info: ModelInfo, anomalies: readonly Anomaly[]) => void;
+    },
   ) {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#info = info;
     this.#metrics = options.metrics;
+    this.#onAnomalies = options.onAnomalies;
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -91,8 +97,9 @@ export class Model {
   /** Like `run`, and also says where the time went. */
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
     try {
-      const result = await this.#run(given, options);
+      const { anomalies, ...result } = await this.#run(given, options);
       this.#metrics?.recordRun(labelsOf(this.info), result.timings);
+      if (anomalies?.length) this.#onAnomalies?.(this.info, anomalies);
       return result;
     } catch (error) {
       this.#metrics?.recordError(labelsOf(this.info), isWebinferError(error) ? error.code : 'unknown');
@@ -100,7 +107,7 @@ export class Model {
     }
   }
 
-  async #run(given: Inputs, options: RunOptions): Promise<RunResult> {
+  async #run(given: Inputs, options: RunOptions): Promise<RunResult & { anomalies?: readonly Anomaly[] | undefined }> {
     this.#assertUsable();
     const transforms = this.info.transforms;
     validateFeeds(given, this.info.inputs, { raw: rawInputs(given, transforms), provided: transforms?.provided ?? [] });
@@ -120,7 +127,11 @@ export class Model {
     const reply = await abortable(this.#supervisor.callModel(this.#key, call, { timeoutMs }), options.signal, () => {
       this.#supervisor.callModel(this.#key, (remote, handle) => remote.cancel(handle, request.callId)).catch(() => undefined);
     });
-    return { outputs: reply.outputs, timings: { ...reply.timings, roundTripMs: performance.now() - started } };
+    return {
+      outputs: reply.outputs,
+      timings: { ...reply.timings, roundTripMs: performance.now() - started },
+      anomalies: reply.anomalies,
+    };
   }
 
   /**

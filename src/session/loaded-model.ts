@@ -1,4 +1,5 @@
 import { AbortError, isWebinferError, ModelError } from '../errors.js';
+import { RunMonitor } from '../monitor/detect.js';
 import type { Pipeline } from '../transforms/pipeline.js';
 import { stackRuns } from '../transforms/stack-runs.js';
 import type { Feeds, Inputs, ModelInfo, Outputs, Tensors } from '../types.js';
@@ -32,6 +33,7 @@ export class LoadedModel {
   #running: Promise<unknown> | undefined;
   readonly #pipeline: Pipeline | undefined;
   readonly #state: RecurrentState | undefined;
+  readonly #monitor: RunMonitor;
 
   /**
    * With `batching`, concurrent requests are stacked into one run (the caller checked the model
@@ -40,8 +42,13 @@ export class LoadedModel {
   constructor(
     chosen: ChosenSession,
     info: ModelInfo,
-    { batching, pipeline }: { batching?: BatchingOptions | undefined; pipeline?: Pipeline | undefined } = {},
+    {
+      batching,
+      pipeline,
+      monitor = new RunMonitor(),
+    }: { batching?: BatchingOptions | undefined; pipeline?: Pipeline | undefined; monitor?: RunMonitor | undefined } = {},
   ) {
+    this.#monitor = monitor;
     this.#chosen = chosen;
     this.info = info;
     this.#pipeline = pipeline;
@@ -75,6 +82,7 @@ export class LoadedModel {
     const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     for (const feeds of runs) validateFeeds(this.#state ? this.#state.feed(feeds) : feeds, this.info.inputs);
+    const anomalies = runs.flatMap((feeds) => this.#monitor.inputs(feeds));
     const queued = performance.now();
     const [single] = runs;
     const result: BatchedResult =
@@ -88,8 +96,10 @@ export class LoadedModel {
     const postprocessStarted = performance.now();
     const outputs: Outputs = this.#pipeline ? this.#pipeline.postprocess(result.outputs) : result.outputs;
     const postprocessMs = this.#pipeline ? performance.now() - postprocessStarted : 0;
+    anomalies.push(...this.#monitor.outputs(result.outputs, outputs));
     return {
       outputs,
+      ...(anomalies.length > 0 ? { anomalies } : {}),
       buffers: ownBuffers(outputs),
       timings: {
         preprocessMs,

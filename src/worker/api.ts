@@ -2,7 +2,7 @@ import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import type { BatchingOptions } from '../session/batcher.js';
-import type { Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
+import type { Anomaly, Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
 
 /** What the page asks the worker to load. */
 export interface LoadRequest {
@@ -66,6 +66,8 @@ export interface RunRequest {
 export interface RunReply {
   readonly outputs: Outputs;
   readonly timings: RunTimings;
+  /** What the model's monitoring saw in this run, when anything. */
+  readonly anomalies?: readonly Anomaly[];
 }
 
 /**

@@ -135,8 +135,8 @@ export function createHost(): WorkerApi {
           ? {}
           : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
       };
-      const { outputs, timings, buffers } = await modelFor(handle).run(inputs, queueing);
-      return withTransfer({ outputs, timings }, buffers);
+      const { buffers, ...reply } = await modelFor(handle).run(inputs, queueing);
+      return withTransfer(reply, buffers);
     },
 
     resetState(handle) {

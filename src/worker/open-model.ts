@@ -1,6 +1,7 @@
 import { chooseVariant, type GpuSupport } from '../artifacts/choose-variant.js';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import type { CacheSession } from '../artifacts/store/cache-session.js';
+import { RunMonitor } from '../monitor/detect.js';
 import { checkBatching } from '../session/batch-probe.js';
 import { createSession } from '../session/create-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
@@ -89,7 +90,11 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
   }
   const pipeline = artifacts.transforms && new Pipeline(artifacts.transforms, { tokenizer: artifacts.tokenizer });
   const described = { ...info, ...(batching ? { batching } : {}), ...(pipeline ? { transforms: pipeline.info } : {}) };
-  return new LoadedModel(chosen, described, { batching: request.batching, pipeline });
+  return new LoadedModel(chosen, described, {
+    batching: request.batching,
+    pipeline,
+    monitor: new RunMonitor(artifacts.monitoring),
+  });
 }
 
 /** WebGPU's features here, or why it is not an option for this load. */

@@ -34,9 +34,10 @@ describe('parseManifest', () => {
     expect(manifest).toMatchObject({ id: 'mlp', version: '1.0.0', url });
   });
 
-  test('keeps the reserved sections', () => {
-    const manifest = parseManifest(JSON.stringify({ ...good(), monitoring: { drift: {} }, canary: [] }), url);
-    expect(manifest.monitoring).toEqual({ drift: {} });
+  test('keeps the reserved canary section and the monitoring one', () => {
+    const monitoring = { nonFinite: false, ranges: { x: { min: 0, max: 1 } } };
+    const manifest = parseManifest(JSON.stringify({ ...good(), monitoring, canary: [{ any: 'thing' }] }), url);
+    expect(manifest).toMatchObject({ monitoring, canary: [{ any: 'thing' }] });
   });
 
   test.each([

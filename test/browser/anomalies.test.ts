@@ -1,0 +1,52 @@
+import { afterAll, expect, test } from 'vitest';
+import { type AnomalyEvent, createRuntime, type Predictions } from '../../src/index.js';
+import { manifestDataUrl } from '../support/browser/manifests.js';
+import { models } from '../support/browser/models.js';
+
+/**
+ * The manifest's monitoring, watched in the worker: NaN in an input, a value outside the
+ * training range, a classifier unsure of itself. Each is an `anomaly` event on the runtime,
+ * rate-limited; the runs themselves succeed.
+ */
+const rt = createRuntime({ backends: ['wasm'] });
+afterAll(() => rt.close());
+const events: AnomalyEvent[] = [];
+rt.on('anomaly', (event) => events.push(event));
+
+async function monitored() {
+  const manifestUrl = new URL(models.mlpTabularManifest, location.href);
+  const manifest = await (await fetch(manifestUrl)).json();
+  manifest.files = manifest.files.map((file: { url: string }) => ({ ...file, url: new URL(file.url, manifestUrl).href }));
+  manifest.monitoring = { ranges: { x: { min: -3, max: 3 } }, confidence: { output: 'logits', min: 0.99 } };
+  return rt.load(manifestDataUrl(manifest));
+}
+
+const tensor = (values: number[]) => ({ x: { type: 'float32' as const, data: Float32Array.from(values), dims: [1, 4] } });
+
+test('NaN in an input: one event, later ones within 10 s counted, not sent; the runs succeed', async () => {
+  const model = await monitored();
+  events.length = 0;
+  for (let i = 0; i < 3; i++) {
+    const out = await model.run(tensor([0, Number.NaN, 1, 0]));
+    expect((out.logits as Predictions).type).toBe('predictions');
+  }
+  // The NaN reaches the output too: one event for each, none for the next two runs.
+  const nonFinite = events.filter((e) => e.kind === 'non-finite');
+  expect(nonFinite.map((e) => [e.where, e.tensor])).toEqual([
+    ['input', 'x'],
+    ['output', 'logits'],
+  ]);
+  expect(nonFinite[0]).toMatchObject({ model: 'mlp-tabular', version: '1.0.0', backend: 'wasm', suppressed: 0 });
+});
+
+test('a value outside the training range, and low confidence on the labelled output', async () => {
+  const model = await monitored();
+  events.length = 0;
+  await model.run({ x: { age: 140, hours: 40, color: 'red' } }); // (140 − 40) / 10 = 10 > 3
+  expect(events.find((e) => e.kind === 'out-of-range')).toMatchObject({ tensor: 'x', details: { max: 3, value: 10 } });
+  // This random-weight MLP is nowhere near 99 % sure of an ordinary row.
+  const { logits } = await model.run({ x: { age: 40, hours: 40, color: 'blue' } });
+  const top = (logits as Predictions).data[0]?.[0]?.score as number;
+  expect(top).toBeLessThan(0.99);
+  expect(events.find((e) => e.kind === 'low-confidence')).toMatchObject({ tensor: 'logits', where: 'output', details: { top } });
+});

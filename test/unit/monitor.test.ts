@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { AnomalyLimiter } from '../../src/monitor/anomaly-limiter.js';
+import { RunMonitor } from '../../src/monitor/detect.js';
+import type { Anomaly, Predictions, Tensor } from '../../src/types.js';
+
+const f32 = (values: number[], dims = [1, values.length]): Tensor => ({ type: 'float32', data: Float32Array.from(values), dims });
+
+describe('RunMonitor', () => {
+  test('NaN and infinities in inputs are counted, by default', () => {
+    const [found, ...rest] = new RunMonitor().inputs({
+      x: f32([1, Number.NaN, Number.POSITIVE_INFINITY, 2]),
+      n: { type: 'int64', data: BigInt64Array.of(1n), dims: [1] },
+    });
+    expect(rest).toEqual([]);
+    expect(found).toMatchObject({ kind: 'non-finite', tensor: 'x', where: 'input', details: { count: 2, of: 4 } });
+    expect(new RunMonitor({ nonFinite: false }).inputs({ x: f32([Number.NaN]) })).toEqual([]);
+  });
+
+  test('values outside the training range, with the farthest one', () => {
+    const monitor = new RunMonitor({ ranges: { y: { min: -1, max: 1 } } });
+    const [found] = monitor.outputs({ y: f32([0, 1.5, -3, 0.2]) }, {});
+    expect(found).toMatchObject({
+      kind: 'out-of-range',
+      tensor: 'y',
+      where: 'output',
+      details: { count: 2, min: -1, max: 1, value: -3 },
+    });
+    expect(monitor.outputs({ y: f32([-1, 1]) }, {})).toEqual([]);
+  });
+
+  test('low confidence: top-1 under the minimum, or the top two too close', () => {
+    const monitor = new RunMonitor({ confidence: { output: 'p', min: 0.5, margin: 0.1 } });
+    const probs = (values: number[]) => ({ p: f32(values) });
+    expect(monitor.outputs({}, probs([0.9, 0.05, 0.05]))).toEqual([]);
+    expect(monitor.outputs({}, probs([0.4, 0.3, 0.3]))[0]).toMatchObject({
+      kind: 'low-confidence',
+      details: { top: expect.closeTo(0.4, 6) },
+    });
+    expect(monitor.outputs({}, probs([0.52, 0.48, 0]))[0]).toMatchObject({
+      kind: 'low-confidence',
+      details: { margin: expect.closeTo(0.04, 6) },
+    });
+    const predictions: Predictions = {
+      type: 'predictions',
+      data: [
+        [
+          { index: 1, score: 0.55 },
+          { index: 0, score: 0.5 },
+        ],
+      ],
+      dims: [1, 2],
+    };
+    expect(monitor.outputs({}, { p: predictions })[0]).toMatchObject({ kind: 'low-confidence', tensor: 'p' });
+  });
+});
+
+describe('AnomalyLimiter', () => {
+  const anomaly: Anomaly = { kind: 'non-finite', tensor: 'x', where: 'input', message: 'NaN', details: {} };
+  const labels = { model: 'm', version: '1', backend: 'wasm' };
+
+  test('one event per model, kind and tensor per interval, counting what it left out', () => {
+    let now = 1000;
+    const limiter = new AnomalyLimiter({ intervalMs: 10_000, now: () => now });
+    expect(limiter.admit(labels, [anomaly])).toEqual([{ ...anomaly, ...labels, at: 1000, suppressed: 0 }]);
+    now += 5000;
+    expect(limiter.admit(labels, [anomaly, anomaly])).toEqual([]);
+    expect(limiter.admit(labels, [{ ...anomaly, tensor: 'y' }])).toHaveLength(1); // another tensor
+    expect(limiter.admit({ ...labels, version: '2' }, [anomaly])).toHaveLength(1); // another version
+    now += 5000;
+    expect(limiter.admit(labels, [anomaly])).toEqual([{ ...anomaly, ...labels, at: 11_000, suppressed: 2 }]);
+  });
+});
