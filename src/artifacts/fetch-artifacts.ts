@@ -1,6 +1,7 @@
 import { FetchError, ManifestError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
 import type { Monitoring } from '../monitor/schema.js';
+import { inlineLabelFiles } from '../transforms/label-files.js';
 import type { Transforms } from '../transforms/schema.js';
 import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
 import type { VariantChoice } from './choose-variant.js';
@@ -75,8 +76,10 @@ async function fromManifest(
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
   const choice: VariantChoice = chooseVariant ? await chooseVariant(manifest) : { variant: manifest.variants[0] };
   const { model } = choice.variant;
-  // A build's own files, and the tokenizer the top-level files name (builds share it).
-  const shared = manifest.files.filter((file) => file.role === 'tokenizer' && !choice.variant.files.includes(file));
+  // A build's own files, and the tokenizer and labels the top-level files name (builds share them).
+  const shared = manifest.files.filter(
+    (file) => (file.role === 'tokenizer' || file.role === 'labels') && !choice.variant.files.includes(file),
+  );
   const files = [...choice.variant.files, ...shared];
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
   const total = files.reduce((sum, file) => sum + file.bytes, 0);
@@ -119,6 +122,11 @@ async function fromManifest(
   });
   clock.lap('manifestMs');
   const { name, precision } = choice.variant;
+  const readLabels = (ref: string) => {
+    const file = files.find((candidate) => candidate.role === 'labels' && candidate.url === new URL(ref, url).href);
+    const bytes = file && fetched.get(file.url);
+    return bytes && new TextDecoder().decode(bytes);
+  };
   return {
     id: manifest.id,
     version: manifest.version,
@@ -131,7 +139,7 @@ async function fromManifest(
     timings: clock.timings,
     variant: { name, precision, needs: choice.variant.needs },
     ...(choice.fallbackReason ? { variantFallbackReason: choice.fallbackReason } : {}),
-    ...(manifest.transforms ? { transforms: manifest.transforms } : {}),
+    ...(manifest.transforms ? { transforms: inlineLabelFiles(manifest.transforms, readLabels) } : {}),
     ...(manifest.monitoring ? { monitoring: manifest.monitoring } : {}),
     ...tokenizerOf(files, fetched, url),
   };

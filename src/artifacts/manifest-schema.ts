@@ -28,9 +28,9 @@ const fileSchema = v.strictObject({
   url: v.pipe(v.string(), v.minLength(1)),
   /**
    * `model`: the `.onnx` graph; `external-data`: weights it references by this path;
-   * `tokenizer`: a tokenizer.json for the `text` transform.
+   * `tokenizer`: a tokenizer.json for the `text` transform; `labels`: class names, one a line.
    */
-  role: v.picklist(['model', 'external-data', 'tokenizer']),
+  role: v.picklist(['model', 'external-data', 'tokenizer', 'labels']),
   bytes: v.pipe(v.number(), v.integer(), v.minValue(1)),
   sha256,
   /** For external data: the location the graph refers to; defaults to the last segment of `url`. */

@@ -56,12 +56,28 @@ export function resample(samples: Float32Array, from: number, to: number): Float
   return out;
 }
 
-/** Frames of `size` samples, one after another; the last padded with zeros. */
-export function frames(samples: Float32Array, size: number): Float32Array[] {
-  const count = Math.max(1, Math.ceil(samples.length / size));
+/**
+ * Frames of `size` samples starting every `hop` samples (default `size`: back to back) until
+ * the clip is covered, the last padded with zeros, each multiplied by `window` (periodic Hann or
+ * Hamming, as spectrogram front ends use them).
+ */
+export function frames(
+  samples: Float32Array,
+  size: number,
+  { hop = size, window = 'none' }: { hop?: number; window?: 'none' | 'hann' | 'hamming' } = {},
+): Float32Array[] {
+  const count = Math.max(1, Math.ceil(Math.max(0, samples.length - size) / hop) + 1);
+  const weights =
+    window === 'none'
+      ? undefined
+      : Float32Array.from({ length: size }, (_, n) => {
+          const a = window === 'hann' ? 0.5 : 0.54;
+          return a - (1 - a) * Math.cos((2 * Math.PI * n) / size);
+        });
   return Array.from({ length: count }, (_, i) => {
     const frame = new Float32Array(size);
-    frame.set(samples.subarray(i * size, (i + 1) * size));
+    frame.set(samples.subarray(i * hop, i * hop + size));
+    if (weights) for (let n = 0; n < size; n++) frame[n] = (frame[n] as number) * (weights[n] as number);
     return frame;
   });
 }

@@ -111,10 +111,18 @@ export function transformsProblem(
     if (!scoreTypes.has(output.type)) return { field, expected: 'an output of float32 or float64 scores', actual: output.type };
     const classes = output.dims.at(-1);
     for (const [i, op] of ops.entries()) {
+      const labelsFile = 'labels' in op && op.labels && !Array.isArray(op.labels) ? op.labels.file : undefined;
+      if (labelsFile !== undefined && !files.some((file) => file.role === 'labels' && file.url === labelsFile)) {
+        return {
+          field: `${field}.${i}.labels.file`,
+          expected: 'the url of a file of role "labels" in "files"',
+          actual: labelsFile,
+        };
+      }
       const problem = opProblem(`${field}.${i}`, op, output.dims);
       if (problem) return problem;
       if (op.op === 'nms' || op.op === 'ctc-greedy') continue;
-      if ('labels' in op && op.labels && typeof classes === 'number' && op.labels.length !== classes) {
+      if ('labels' in op && Array.isArray(op.labels) && typeof classes === 'number' && op.labels.length !== classes) {
         return {
           field: `${field}.${i}.labels`,
           expected: `${classes} labels, one per class`,
@@ -163,7 +171,7 @@ function opProblem(field: string, op: OutputOp, dims: Manifest['outputs'][number
     const features = (op.anchors ?? 'last') === 'last' ? dims[1] : dims[2];
     if (typeof features === 'number' && features < 5)
       return { field, expected: 'at least 5 features per anchor (4 box values and a class)', actual: String(features) };
-    if (typeof features === 'number' && op.labels && op.labels.length !== features - 4) {
+    if (typeof features === 'number' && Array.isArray(op.labels) && op.labels.length !== features - 4) {
       return {
         field: `${field}.labels`,
         expected: `${features - 4} labels, one per class`,

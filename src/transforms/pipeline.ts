@@ -100,6 +100,10 @@ async function readInput(name: string, ops: readonly InputOp[], value: unknown):
   }
 }
 
+/** Inline labels (files were read in by `fetchArtifacts`, see `inlineLabelFiles`). */
+const labelsOf = (op: { labels?: readonly string[] | { file: string } | undefined }) =>
+  Array.isArray(op.labels) ? op.labels : undefined;
+
 function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
   switch (op.op) {
     case 'softmax':
@@ -107,11 +111,11 @@ function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
     case 'sigmoid':
       return sigmoid(scores);
     case 'argmax':
-      return argmax(scores, op.labels);
+      return argmax(scores, labelsOf(op));
     case 'top-k':
-      return topK(scores, op.k, op.labels);
+      return topK(scores, op.k, labelsOf(op));
     case 'threshold':
-      return threshold(scores, op.value, op.labels);
+      return threshold(scores, op.value, labelsOf(op));
     case 'nms':
       return nms(scores, {
         format: op.format ?? 'cxcywh',
@@ -120,7 +124,7 @@ function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
         iouThreshold: op.iouThreshold ?? 0.45,
         maxDetections: op.maxDetections ?? 100,
         classAgnostic: op.classAgnostic ?? false,
-        labels: op.labels,
+        labels: labelsOf(op),
       });
     case 'ctc-greedy':
       return ctcGreedy(scores, op.alphabet, op.blank ?? 0, op.timeFirst ?? false);
@@ -131,7 +135,8 @@ function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
 function readFrames(name: string, op: AudioOp, value: unknown): Tensor[] {
   const { samples, sampleRate } = readPcm(name, value, op.sampleRate);
   const size = op.frame ?? samples.length;
-  return frames(resample(samples, sampleRate, op.sampleRate), size).map((data) => ({ type: 'float32', data, dims: [1, size] }));
+  const framed = frames(resample(samples, sampleRate, op.sampleRate), size, { hop: op.hop ?? size, window: op.window ?? 'none' });
+  return framed.map((data) => ({ type: 'float32', data, dims: [1, size] }));
 }
 
 function constantTensor(op: ConstantOp): Tensor {

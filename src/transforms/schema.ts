@@ -86,14 +86,24 @@ const pixelOpSchemas = [
 /**
  * `{ op: 'audio' }`: mono PCM (a Float32Array at `sampleRate`, `{ samples, sampleRate }`, or an
  * AudioBuffer) resampled to `sampleRate`. With `frame`, the clip is cut into frames of that many
- * samples and the model runs once per frame, in order (its `state` carried from one to the
- * next); each output comes back with the frames stacked on a new first axis.
+ * samples, starting every `hop` samples (default: `frame`, no overlap), each multiplied by
+ * `window` (`hann`, `hamming`; default none), and the model runs once per frame, in order (its
+ * `state` carried from one to the next); each output comes back with the frames stacked on a
+ * new first axis.
  */
-const audioOpSchema = v.strictObject({
-  op: v.literal('audio'),
-  sampleRate: v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(384_000)),
-  frame: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1 << 20))),
-});
+const audioOpSchema = v.pipe(
+  v.strictObject({
+    op: v.literal('audio'),
+    sampleRate: v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(384_000)),
+    frame: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1 << 20))),
+    hop: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1 << 20))),
+    window: v.optional(v.picklist(['none', 'hann', 'hamming'])),
+  }),
+  v.check(
+    (op) => op.frame !== undefined || (op.hop === undefined && op.window === undefined),
+    '"hop" and "window" only with "frame"',
+  ),
+);
 
 /** `{ op: 'constant' }`: the runtime feeds this input itself (Silero VAD's `sr`); callers leave it out. */
 const constantOpSchema = v.pipe(
@@ -135,7 +145,14 @@ export const inputOpSchema = v.variant('op', [
 ]);
 
 const axis = v.pipe(v.number(), v.integer());
-const labels = v.pipe(v.array(label), v.minLength(1), v.maxLength(100_000));
+/**
+ * Class names, one per class: inline, or `{ file }` naming a manifest file of role `labels`
+ * (UTF-8 text, one label per line), which the runtime fetches and checks with the others.
+ */
+const labels = v.union([
+  v.pipe(v.array(label), v.minLength(1), v.maxLength(100_000)),
+  v.strictObject({ file: v.pipe(v.string(), v.minLength(1)) }),
+]);
 
 /** The ops an output tensor goes through, in order: tensor → tensor ops, then at most one that makes predictions. */
 export const outputOpSchema = v.variant('op', [

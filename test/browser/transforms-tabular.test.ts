@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from 'vitest';
 import { createRuntime, InputError, type Predictions } from '../../src/index.js';
+import { manifestDataUrl } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 import { floatsOf } from '../support/browser/tensors.js';
 
@@ -85,4 +86,24 @@ test.each([
 test('a raw value for an input without preprocessing is refused on the page', async () => {
   const model = await rt.load(models.mlp);
   await expect(model.run({ x: rows[0] as never })).rejects.toMatchObject({ name: 'InputError', details: { input: 'x' } });
+});
+
+test('labels from a file the manifest names (role "labels"), fetched and checked with the model', async () => {
+  const manifestUrl = new URL(models.mlpTabularManifest, location.href);
+  const manifest = await (await fetch(manifestUrl)).json();
+  const labelsUrl = new URL('mlp-labels.txt', manifestUrl).href;
+  const labelsBytes = new Uint8Array(await (await fetch(labelsUrl)).arrayBuffer());
+  const sha256 = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', labelsBytes)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  manifest.files = [
+    ...manifest.files.map((file: { url: string }) => ({ ...file, url: new URL(file.url, manifestUrl).href })),
+    { url: labelsUrl, role: 'labels', bytes: labelsBytes.length, sha256 },
+  ];
+  manifest.transforms.outputs.logits[1].labels = { file: labelsUrl };
+  const model = await rt.load(manifestDataUrl(manifest));
+  const fromFile = (await model.run({ x: rows })).logits as Predictions;
+  const inline = (await (await rt.load(models.mlpTabularManifest)).run({ x: rows })).logits as Predictions;
+  expect(fromFile.data).toEqual(inline.data);
+  expect(fromFile.data[0]?.[0]?.label).toMatch(/^(low|mid|high)$/);
 });

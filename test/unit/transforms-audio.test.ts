@@ -47,3 +47,17 @@ test('readPcm takes samples at the model rate or with their own rate, and names 
   expect(() => readPcm('audio', [0.1, 0.2], 16000)).toThrow(InputError);
   expect(() => readPcm('audio', { samples, sampleRate: 0 }, 16000)).toThrow(/must be audio/);
 });
+
+test('frames with a hop overlap; a window weighs each frame', () => {
+  const x = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  // Size 4, hop 2: starts at 0, 2 (covers to 6).
+  expect(frames(x, 4, { hop: 2 }).map((f) => Array.from(f))).toEqual([
+    [1, 2, 3, 4],
+    [3, 4, 5, 6],
+  ]);
+  // Periodic Hann of 4: 0.5 − 0.5·cos(2πn/4) = 0, 0.5, 1, 0.5.
+  expect(frames(Float32Array.from([2, 2, 2, 2]), 4, { window: 'hann' }).map((f) => Array.from(f))).toEqual([[0, 1, 2, 1]]);
+  // Hamming: 0.54 − 0.46·cos(2πn/4) = 0.08, 0.54, 1, 0.54.
+  const hamming = Array.from(frames(Float32Array.from([1, 1, 1, 1]), 4, { window: 'hamming' })[0] as Float32Array);
+  for (const [i, v] of [0.08, 0.54, 1, 0.54].entries()) expect(hamming[i]).toBeCloseTo(v, 6);
+});

@@ -293,3 +293,23 @@ describe('the text op', () => {
     expect(field(files, op, maskType)).toBe(expected);
   });
 });
+
+describe('labels from a file', () => {
+  const withLabels = (files: unknown[]) =>
+    JSON.stringify({
+      format: 'webinfer/manifest@1',
+      id: 'm',
+      version: '1',
+      files: [{ url: 'm.onnx', role: 'model', bytes: 10, sha256: 'a'.repeat(64) }, ...files],
+      inputs: [{ name: 'x', type: 'float32', dims: ['batch', 3] }],
+      outputs: [{ name: 'y', type: 'float32', dims: ['batch', 2] }],
+      transforms: { outputs: { y: [{ op: 'top-k', k: 1, labels: { file: 'labels.txt' } }] } },
+    });
+  const labelsFile = { url: 'labels.txt', role: 'labels', bytes: 4, sha256: 'c'.repeat(64) };
+
+  test('name a file of role "labels"', () => {
+    expect(fieldOf(withLabels([labelsFile]))).toBe('accepted');
+    expect(fieldOf(withLabels([]))).toBe('transforms.outputs.y.0.labels.file');
+    expect(fieldOf(withLabels([{ ...labelsFile, role: 'tokenizer' }]))).toBe('transforms.outputs.y.0.labels.file');
+  });
+});
