@@ -137,7 +137,9 @@ export class Supervisor {
       const connection: WorkerConnection = new WorkerConnection(this.#options.createWorker(), {
         heartbeatMs: this.#options.heartbeatMs,
         onEvent: (event) => {
-          if (this.#connection === connection) this.#onWorkerEvent(event);
+          if (this.#connection !== connection) return;
+          connection.backgroundWork(event.type === 'rebuild-started' ? 1 : -1);
+          this.#onWorkerEvent(event);
         },
         onLost: (error) => {
           if (this.#connection !== connection) return;
@@ -153,7 +155,7 @@ export class Supervisor {
   /** A model moved off a lost GPU device, or could not be: its info and calls follow. */
   #onWorkerEvent(event: WorkerEvent): void {
     const model = [...this.#models.values()].find((m) => m.handle === event.handle);
-    if (!model) return;
+    if (!model || event.type === 'rebuild-started') return;
     const { id, version, backend: from } = model.info;
     if (event.type === 'backend-change') {
       model.info = event.info;

@@ -43,6 +43,8 @@ export class WorkerConnection {
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #started = false;
   #pinging = false;
+  /** Work the worker announced it does on its own (a rebuild): it may not answer pings meanwhile. */
+  #backgroundWork = 0;
   #draining = false;
   #failure: Error | undefined;
 
@@ -147,9 +149,18 @@ export class WorkerConnection {
       .catch(() => undefined); // the watch was aborted: closed, or already lost
   }
 
+  /**
+   * The worker started (+1) or ended (−1) work of its own, such as rebuilding a model after a
+   * lost device: creating a session holds its thread for seconds, so it is not pinged meanwhile
+   * (calls made meanwhile still time out).
+   */
+  backgroundWork(delta: 1 | -1): void {
+    this.#backgroundWork = Math.max(0, this.#backgroundWork + delta);
+  }
+
   /** Pings an idle worker; a ping unanswered for a whole period means it hangs. */
   #ping(): void {
-    if (!this.#started || this.#pinging || this.#pending.size > 0 || this.#failure) return;
+    if (!this.#started || this.#pinging || this.#pending.size > 0 || this.#backgroundWork > 0 || this.#failure) return;
     this.#pinging = true;
     const { heartbeatMs } = this.#options;
     const missed = setTimeout(

@@ -46,6 +46,11 @@ export interface CacheUsage {
 
 /** What the worker tells the page unasked (through the callback given to `attach`). */
 export type WorkerEvent =
+  /**
+   * The worker started rebuilding model `handle` on its own (its WebGPU device was lost): it may
+   * hold its thread for seconds (a session to create) until `backend-change` or `rebuild-failed`.
+   */
+  | { readonly type: 'rebuild-started'; readonly handle: number; readonly reason: string }
   /** The model `handle` now runs elsewhere (its WebGPU device was lost): its new `info`. */
   | { readonly type: 'backend-change'; readonly handle: number; readonly info: ModelInfo; readonly reason: string }
   /** The model `handle` lost its backend and could not be rebuilt: its calls fail. */

@@ -63,6 +63,7 @@ export function createHost(): WorkerApi {
       model.loseDevice(new BackendError('device-lost', message, { details: { model: model.info.id, reason } }));
       const request = requests.get(handle);
       if (!request) continue;
+      notify?.({ type: 'rebuild-started', handle, reason });
       const rebuild = openModel(
         { ...request, backends: ['wasm'] },
         {
