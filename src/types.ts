@@ -340,12 +340,12 @@ export interface RuntimeEvents {
 }
 
 /** Kinds of anomaly the worker watches for (see the manifest's `monitoring`). */
-export type AnomalyKind = 'non-finite' | 'out-of-range' | 'low-confidence';
+export type AnomalyKind = 'non-finite' | 'out-of-range' | 'low-confidence' | 'latency' | 'error-rate';
 
 /** Something a run's inputs or outputs showed that the model's monitoring calls abnormal. */
 export interface Anomaly {
   readonly kind: AnomalyKind;
-  /** The input or output it was seen in. */
+  /** The input or output it was seen in; `(call)` for latency and error rate. */
   readonly tensor: string;
   readonly where: 'input' | 'output';
   readonly message: string;

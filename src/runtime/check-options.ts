@@ -196,3 +196,14 @@ export function checkVariant(variant: string): string {
   }
   return variant;
 }
+
+/** `createRuntime({ anomalies })`: the rate limit of `anomaly` events. */
+export function checkAnomalies({ intervalMs }: { intervalMs?: number }): { intervalMs?: number } {
+  if (intervalMs === undefined) return {};
+  if (typeof intervalMs !== 'number' || !(intervalMs >= 0)) {
+    throw new StateError('invalid-options', `anomalies.intervalMs must be a number of ms >= 0, got ${intervalMs}`, {
+      details: { option: 'anomalies.intervalMs', expected: 'number >= 0', actual: String(intervalMs) },
+    });
+  }
+  return { intervalMs };
+}

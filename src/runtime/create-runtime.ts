@@ -4,12 +4,13 @@ import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
-import { AnomalyLimiter } from '../monitor/anomaly-limiter.js';
-import { labelsOf, MetricsRegistry, type ModelMetrics } from '../monitor/metrics.js';
+import type { ModelMetrics } from '../monitor/metrics.js';
+import { RuntimeObserver } from '../monitor/run-observer.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
 import {
+  checkAnomalies,
   checkBackends,
   checkBatchingOption,
   checkCache,
@@ -65,6 +66,11 @@ export interface RuntimeOptions {
    * default true; or `recycleAfterSessions`).
    */
   supervisor?: Partial<SupervisorSettings>;
+  /**
+   * `anomaly` events: at most one per model, version, kind and tensor every `intervalMs`
+   * (default 10 s; 0 sends every one).
+   */
+  anomalies?: { intervalMs?: number };
 }
 
 /** `rt.cache`: what webinfer keeps in IndexedDB. */
@@ -138,8 +144,7 @@ export class Runtime {
   /** Workers of models loaded with `ownWorker`, each ended when its model is disposed. */
   readonly #dedicated = new Set<Supervisor>();
   #persistAsked = false;
-  readonly #metrics = new MetricsRegistry();
-  readonly #anomalies = new AnomalyLimiter();
+  readonly #observer: RuntimeObserver;
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
@@ -161,6 +166,7 @@ export class Runtime {
       recycleAfterSessions: settings.recycleAfterSessions,
     };
     this.#supervisor = new Supervisor(this.#supervisorOptions);
+    this.#observer = new RuntimeObserver(this.#events, checkAnomalies(options.anomalies ?? {}));
   }
 
   /**
@@ -227,14 +233,8 @@ export class Runtime {
         // The worker may finish before it hears of the abort: free what it loaded.
         loading.then(({ handle }) => supervisor.call((remote) => remote.dispose(handle))).catch(ignore);
       });
-      this.#metrics.recordLoad(labelsOf(reply.info), reply.info.loadTimings, reply.info.loadMs);
-      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, {
-        runTimeoutMs,
-        metrics: this.#metrics,
-        onAnomalies: (info, anomalies) => {
-          for (const event of this.#anomalies.admit(labelsOf(info), anomalies)) this.#events.emit('anomaly', event);
-        },
-      });
+      this.#observer.loaded(reply.info, reply.info.loadTimings);
+      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs, observer: this.#observer });
     } catch (error) {
       // A worker of its own holds nothing else: it ends with the failed load.
       if (supervisor !== this.#supervisor) {
@@ -285,7 +285,7 @@ export class Runtime {
    * console.log(vad.phases.total.p95Ms, vad.errors);
    */
   metrics(): RuntimeMetrics {
-    return { models: this.#metrics.snapshot() };
+    return { models: this.#observer.metrics() };
   }
 
   /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */

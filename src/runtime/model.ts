@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import { isWebinferError, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
-import { labelsOf, type MetricsRegistry } from '../monitor/metrics.js';
+import type { RunObserver } from '../monitor/run-observer.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
@@ -56,25 +56,14 @@ export class Model {
   #disposed = false;
 
   /** @internal Made by `Runtime.load`. */
-  readonly #metrics: MetricsRegistry | undefined;
-  readonly #onAnomalies: ((info: ModelInfo, anomalies: readonly Anomaly[]) => void) | undefined;
+  readonly #observer: RunObserver | undefined;
 
-  constructor(
-    supervisor: Supervisor,
-    key: number,
-    info: ModelInfo,
-    options: {
-      runTimeoutMs: number;
-      metrics?: MetricsRegistry;
-      onAnomalies?: (info: ModelInfo, anomalies: readonly Anomaly[]) => void;
-    },
-  ) {
+  constructor(supervisor: Supervisor, key: number, info: ModelInfo, options: { runTimeoutMs: number; observer?: RunObserver }) {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#info = info;
-    this.#metrics = options.metrics;
-    this.#onAnomalies = options.onAnomalies;
+    this.#observer = options.observer;
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -98,11 +87,10 @@ export class Model {
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
     try {
       const { anomalies, ...result } = await this.#run(given, options);
-      this.#metrics?.recordRun(labelsOf(this.info), result.timings);
-      if (anomalies?.length) this.#onAnomalies?.(this.info, anomalies);
+      this.#observer?.ran(this.info, result.timings, anomalies ?? []);
       return result;
     } catch (error) {
-      this.#metrics?.recordError(labelsOf(this.info), isWebinferError(error) ? error.code : 'unknown');
+      this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
       throw error;
     }
   }

@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from 'vitest';
 import { type AnomalyEvent, createRuntime, type Predictions } from '../../src/index.js';
+import { hookableWorkers } from '../support/browser/hookable.js';
 import { manifestDataUrl } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 
@@ -49,4 +50,19 @@ test('a value outside the training range, and low confidence on the labelled out
   const top = (logits as Predictions).data[0]?.[0]?.score as number;
   expect(top).toBeLessThan(0.99);
   expect(events.find((e) => e.kind === 'low-confidence')).toMatchObject({ tensor: 'logits', where: 'output', details: { top } });
+});
+
+test('a latency spike (the worker held for 300 ms) after a steady stream is an anomaly', async () => {
+  const hooks = hookableWorkers();
+  // Every event, not one per 10 s: a busy machine may make a spike of its own first.
+  const own = createRuntime({ backends: ['wasm'], createWorker: hooks.createWorker, anomalies: { intervalMs: 0 } });
+  const spikes: AnomalyEvent[] = [];
+  own.on('anomaly', (event) => event.kind === 'latency' && spikes.push(event));
+  const model = await own.load(models.mlp);
+  for (let i = 0; i < 60; i++) await model.run(tensor([0.1, 0.2, 0.3, 0.4]));
+  hooks.workers[0]?.postMessage('block');
+  const { timings } = await model.runDetailed(tensor([0.1, 0.2, 0.3, 0.4]));
+  expect(timings.roundTripMs).toBeGreaterThan(250);
+  expect(spikes.at(-1)).toMatchObject({ model: 'mlp', tensor: '(call)', details: { ms: timings.roundTripMs } });
+  await own.close();
 });

@@ -70,3 +70,33 @@ describe('AnomalyLimiter', () => {
     expect(limiter.admit(labels, [anomaly])).toEqual([{ ...anomaly, ...labels, at: 11_000, suppressed: 2 }]);
   });
 });
+
+describe('LatencyWatch', () => {
+  test('a spike after a steady stream is an anomaly; the stream itself is not', async () => {
+    const { LatencyWatch } = await import('../../src/monitor/latency-watch.js');
+    const watch = new LatencyWatch();
+    let state = 1;
+    const jitter = () => {
+      state = (state * 48271) % 2147483647;
+      return state / 2147483647;
+    };
+    const quiet = Array.from({ length: 500 }, () => watch.latency(4 * (0.8 + 0.4 * jitter())));
+    expect(quiet.filter(Boolean)).toEqual([]);
+    const spike = watch.latency(40);
+    expect(spike).toMatchObject({ kind: 'latency', tensor: '(call)', details: { ms: 40 } });
+    expect(spike?.details.typicalMs as number).toBeGreaterThan(3.5);
+    // The spike did not move the averages: a second one is seen too.
+    expect(watch.latency(40)).toBeDefined();
+  });
+
+  test('nothing is judged before the warm-up; a burst of failures is an error-rate anomaly', async () => {
+    const { LatencyWatch } = await import('../../src/monitor/latency-watch.js');
+    const watch = new LatencyWatch({ warmUp: 30 });
+    expect(watch.latency(1)).toBeUndefined();
+    expect(watch.latency(1000)).toBeUndefined(); // too early to call it a spike
+    for (let i = 0; i < 40; i++) watch.latency(2);
+    let burst: unknown;
+    for (let i = 0; i < 10 && !burst; i++) burst = watch.failure('inference-failed');
+    expect(burst).toMatchObject({ kind: 'error-rate', details: { code: 'inference-failed' } });
+  });
+});

@@ -1,0 +1,63 @@
+import type { Emitter } from '../lib/emitter.js';
+import type { Anomaly, LoadTimings, ModelInfo, RunTimings, RuntimeEvents } from '../types.js';
+import { AnomalyLimiter } from './anomaly-limiter.js';
+import { LatencyWatch } from './latency-watch.js';
+import { labelsOf, MetricsRegistry, type ModelMetrics } from './metrics.js';
+
+/** What a `Model` tells its runtime of each call. */
+export interface RunObserver {
+  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void;
+  failed(info: ModelInfo, code: string): void;
+}
+
+/**
+ * The page's side of monitoring for one runtime: every call's timings into the metrics, latency
+ * spikes and error bursts judged per model, version and backend, and every anomaly (these and
+ * the worker's) turned into rate-limited `anomaly` events.
+ */
+export class RuntimeObserver implements RunObserver {
+  readonly #metrics = new MetricsRegistry();
+  readonly #limiter: AnomalyLimiter;
+  readonly #watches = new Map<string, LatencyWatch>();
+  readonly #events: Emitter<RuntimeEvents>;
+
+  constructor(events: Emitter<RuntimeEvents>, limits: { intervalMs?: number } = {}) {
+    this.#events = events;
+    this.#limiter = new AnomalyLimiter(limits);
+  }
+
+  loaded(info: ModelInfo, timings: LoadTimings): void {
+    this.#metrics.recordLoad(labelsOf(info), timings, info.loadMs);
+  }
+
+  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void {
+    this.#metrics.recordRun(labelsOf(info), timings);
+    const spike = this.#watch(info).latency(timings.roundTripMs);
+    this.#emit(info, spike ? [...anomalies, spike] : anomalies);
+  }
+
+  failed(info: ModelInfo, code: string): void {
+    this.#metrics.recordError(labelsOf(info), code);
+    const burst = this.#watch(info).failure(code);
+    if (burst) this.#emit(info, [burst]);
+  }
+
+  metrics(): ModelMetrics[] {
+    return this.#metrics.snapshot();
+  }
+
+  #watch(info: ModelInfo): LatencyWatch {
+    const key = `${info.id}\u0000${info.version}\u0000${info.backend}`;
+    let watch = this.#watches.get(key);
+    if (!watch) {
+      watch = new LatencyWatch();
+      this.#watches.set(key, watch);
+    }
+    return watch;
+  }
+
+  #emit(info: ModelInfo, anomalies: readonly Anomaly[]): void {
+    if (anomalies.length === 0) return;
+    for (const event of this.#limiter.admit(labelsOf(info), anomalies)) this.#events.emit('anomaly', event);
+  }
+}
