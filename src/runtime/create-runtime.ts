@@ -5,7 +5,7 @@ import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
-import { RuntimeObserver } from '../monitor/run-observer.js';
+import type { RuntimeObserver } from '../monitor/run-observer.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
@@ -144,7 +144,13 @@ export class Runtime {
   /** Workers of models loaded with `ownWorker`, each ended when its model is disposed. */
   readonly #dedicated = new Set<Supervisor>();
   #persistAsked = false;
-  readonly #observer: RuntimeObserver;
+  /**
+   * Metrics and anomaly events, loaded with the first model (a chunk of its own: the page's
+   * entry stays small, and a page that never loads a model never downloads it).
+   */
+  #observer: Promise<RuntimeObserver | undefined> | undefined;
+  #observed: RuntimeObserver | undefined;
+  readonly #anomalyLimits: { intervalMs?: number };
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
@@ -166,7 +172,7 @@ export class Runtime {
       recycleAfterSessions: settings.recycleAfterSessions,
     };
     this.#supervisor = new Supervisor(this.#supervisorOptions);
-    this.#observer = new RuntimeObserver(this.#events, checkAnomalies(options.anomalies ?? {}));
+    this.#anomalyLimits = checkAnomalies(options.anomalies ?? {});
   }
 
   /**
@@ -227,14 +233,31 @@ export class Runtime {
       ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
     };
     const loading = supervisor.call((remote) => remote.load(request, progress));
+    this.#observer ??= import('../monitor/run-observer.js').then(
+      ({ RuntimeObserver }) => {
+        this.#observed = new RuntimeObserver(this.#events, this.#anomalyLimits);
+        return this.#observed;
+      },
+      (error: unknown) => {
+        // Monitoring must never fail a load: this model goes unobserved; the next load tries again.
+        this.#observer = undefined;
+        reportError(error);
+        return undefined;
+      },
+    );
+    const observing = this.#observer;
     try {
       const reply = await abortable(loading, options.signal, () => {
         supervisor.call((remote) => remote.abort(callId)).catch(ignore);
         // The worker may finish before it hears of the abort: free what it loaded.
         loading.then(({ handle }) => supervisor.call((remote) => remote.dispose(handle))).catch(ignore);
       });
-      this.#observer.loaded(reply.info, reply.info.loadTimings);
-      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, { runTimeoutMs, observer: this.#observer });
+      const observer = await observing;
+      observer?.loaded(reply.info, reply.info.loadTimings);
+      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, {
+        runTimeoutMs,
+        ...(observer ? { observer } : {}),
+      });
     } catch (error) {
       // A worker of its own holds nothing else: it ends with the failed load.
       if (supervisor !== this.#supervisor) {
@@ -285,7 +308,7 @@ export class Runtime {
    * console.log(vad.phases.total.p95Ms, vad.errors);
    */
   metrics(): RuntimeMetrics {
-    return { models: this.#observer.metrics() };
+    return { models: this.#observed?.metrics() ?? [] };
   }
 
   /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */
