@@ -1,5 +1,5 @@
 import type { Anomaly, AnomalyEvent } from '../types.js';
-import type { MetricLabels } from './metrics.js';
+import { type MetricLabels, seriesKey } from './metrics.js';
 
 /** The least time between two events of the same model, kind and tensor. */
 export const anomalyIntervalMs = 10_000;
@@ -23,7 +23,7 @@ export class AnomalyLimiter {
   admit(labels: MetricLabels, anomalies: readonly Anomaly[]): AnomalyEvent[] {
     const events: AnomalyEvent[] = [];
     for (const anomaly of anomalies) {
-      const key = [labels.model, labels.version, anomaly.kind, anomaly.where, anomaly.tensor].join('\u0000');
+      const key = [seriesKey(labels), anomaly.kind, anomaly.where, anomaly.tensor].join('\u0000');
       const at = this.#now();
       const last = this.#last.get(key);
       if (last && at - last.at < this.#intervalMs) {

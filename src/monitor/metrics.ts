@@ -45,6 +45,11 @@ export function labelsOf(info: { readonly id: string; readonly version: string; 
   return { model: info.id, version: info.version, backend: info.backend };
 }
 
+/** One key per model, version and backend: what series, watches and rate limits are kept by. */
+export function seriesKey(labels: MetricLabels): string {
+  return `${labels.model}\u0000${labels.version}\u0000${labels.backend}`;
+}
+
 interface Series {
   readonly labels: MetricLabels;
   readonly histograms: Record<RunPhase | LoadPhase, Histogram>;
@@ -62,7 +67,7 @@ export class MetricsRegistry {
   readonly #series = new Map<string, Series>();
 
   #of(labels: MetricLabels): Series {
-    const key = `${labels.model}\u0000${labels.version}\u0000${labels.backend}`;
+    const key = seriesKey(labels);
     let series = this.#series.get(key);
     if (!series) {
       const histograms = Object.fromEntries(

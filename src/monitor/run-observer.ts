@@ -2,7 +2,7 @@ import type { Emitter } from '../lib/emitter.js';
 import type { Anomaly, LoadTimings, ModelInfo, RunTimings, RuntimeEvents } from '../types.js';
 import { AnomalyLimiter } from './anomaly-limiter.js';
 import { LatencyWatch } from './latency-watch.js';
-import { labelsOf, MetricsRegistry, type ModelMetrics } from './metrics.js';
+import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
 
 /** What a `Model` tells its runtime of each call. */
 export interface RunObserver {
@@ -47,7 +47,7 @@ export class RuntimeObserver implements RunObserver {
   }
 
   #watch(info: ModelInfo): LatencyWatch {
-    const key = `${info.id}\u0000${info.version}\u0000${info.backend}`;
+    const key = seriesKey(labelsOf(info));
     let watch = this.#watches.get(key);
     if (!watch) {
       watch = new LatencyWatch();

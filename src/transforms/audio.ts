@@ -30,6 +30,12 @@ export function readPcm(input: string, value: unknown, modelRate: number): Pcm {
   );
 }
 
+/** An audio input read and resampled to the model's rate. */
+export function readAudio(input: string, value: unknown, modelRate: number): Float32Array {
+  const { samples, sampleRate } = readPcm(input, value, modelRate);
+  return resample(samples, sampleRate, modelRate);
+}
+
 /**
  * Band-limited resampling (a Hann-windowed sinc, its cutoff at the lower Nyquist frequency, so a
  * downsample does not alias): what a model trained at `to` Hz expects from audio recorded at another rate.

@@ -1,6 +1,6 @@
 import type { StateLink } from '../session/recurrent-state.js';
 import type { Feeds, Inputs, Outputs, Tensor, Tensors, TransformsInfo } from '../types.js';
-import { frames, readPcm, resample } from './audio.js';
+import { frames, readAudio } from './audio.js';
 import { argmax, sigmoid, softmax, threshold, topK } from './classify.js';
 import { ctcGreedy } from './ctc.js';
 import { nms } from './detect.js';
@@ -89,8 +89,7 @@ async function readInput(name: string, ops: readonly InputOp[], value: unknown):
       return pixelsToTensor(pixels, reader.channels ?? 'rgb', rest as PixelOp[]);
     }
     case 'audio': {
-      const { samples, sampleRate } = readPcm(name, value, reader.sampleRate);
-      const data = resample(samples, sampleRate, reader.sampleRate);
+      const data = readAudio(name, value, reader.sampleRate);
       return { type: 'float32', data, dims: [1, data.length] };
     }
     case 'constant':
@@ -133,9 +132,9 @@ function applyOutputOp(op: OutputOp, scores: Scores): Outputs[string] {
 
 /** A framed audio input: resampled, cut into frames of [1, frame]. */
 function readFrames(name: string, op: AudioOp, value: unknown): Tensor[] {
-  const { samples, sampleRate } = readPcm(name, value, op.sampleRate);
+  const samples = readAudio(name, value, op.sampleRate);
   const size = op.frame ?? samples.length;
-  const framed = frames(resample(samples, sampleRate, op.sampleRate), size, { hop: op.hop ?? size, window: op.window ?? 'none' });
+  const framed = frames(samples, size, { hop: op.hop ?? size, window: op.window ?? 'none' });
   return framed.map((data) => ({ type: 'float32', data, dims: [1, size] }));
 }
 

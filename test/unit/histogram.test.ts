@@ -1,18 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { bucketBounds, bucketOf, Histogram } from '../../src/monitor/histogram.js';
 import { MetricsRegistry } from '../../src/monitor/metrics.js';
-
-/** A seeded PRNG (mulberry32). */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/browser/tensors.js';
 
 const exactQuantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
