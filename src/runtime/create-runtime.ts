@@ -241,7 +241,7 @@ export class Runtime {
       (error: unknown) => {
         // Monitoring must never fail a load: this model goes unobserved; the next load tries again.
         this.#observer = undefined;
-        reportError(error);
+        globalThis.reportError?.(error); // absent outside browsers (Node's test runner)
         return undefined;
       },
     );
