@@ -44,7 +44,19 @@ export type { SupervisorSettings } from './runtime/check-options.js';
 export type { LoadOptions, ModelCache, RuntimeMetrics, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
+export type { TelemetryOptions } from './runtime/telemetry-handle.js';
 export type { BatchingOptions } from './session/batcher.js';
+export type {
+  AnomalyRecord,
+  Beacon,
+  DroppedCounts,
+  HistogramDelta,
+  LongFrames,
+  MetricsDelta,
+  VitalRecord,
+} from './telemetry/beacon.js';
+export { beaconFormat, maxBeaconBytes } from './telemetry/beacon.js';
+export type { PageMetrics } from './telemetry/page-signals.js';
 export type {
   Anomaly,
   AnomalyEvent,

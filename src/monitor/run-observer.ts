@@ -20,10 +20,16 @@ export class RuntimeObserver implements RunObserver {
   readonly #limiter: AnomalyLimiter;
   readonly #watches = new Map<string, LatencyWatch>();
   readonly #events: Emitter<RuntimeEvents>;
+  readonly #onRun: ((roundTripMs: number) => void) | undefined;
 
-  constructor(events: Emitter<RuntimeEvents>, limits: { intervalMs?: number } = {}) {
+  /** `intervalMs`: the anomaly rate limit; `onRun`: told of each call that ended (telemetry). */
+  constructor(
+    events: Emitter<RuntimeEvents>,
+    { intervalMs, onRun }: { intervalMs?: number; onRun?: (roundTripMs: number) => void } = {},
+  ) {
     this.#events = events;
-    this.#limiter = new AnomalyLimiter(limits);
+    this.#limiter = new AnomalyLimiter(intervalMs === undefined ? {} : { intervalMs });
+    this.#onRun = onRun;
   }
 
   loaded(info: ModelInfo, timings: LoadTimings): void {
@@ -32,6 +38,7 @@ export class RuntimeObserver implements RunObserver {
 
   ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void {
     this.#metrics.recordRun(labelsOf(info), timings);
+    this.#onRun?.(timings.roundTripMs);
     const spike = this.#watch(info).latency(timings.roundTripMs);
     this.#emit(info, spike ? [...anomalies, spike] : anomalies);
   }

@@ -7,6 +7,7 @@ import { defaultRestartPolicy } from '../lib/restart-budget.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
 import type { RuntimeObserver } from '../monitor/run-observer.js';
 import type { BatchingOptions } from '../session/batcher.js';
+import type { PageMetrics } from '../telemetry/page-signals.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
 import {
@@ -27,6 +28,7 @@ import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
 import { spawnWorker } from './spawn-worker.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
+import { checkTelemetry, TelemetryHandle, type TelemetryOptions } from './telemetry-handle.js';
 
 /** Options of `createRuntime`. Every field has a default. */
 export interface RuntimeOptions {
@@ -71,6 +73,11 @@ export interface RuntimeOptions {
    * (default 10 s; 0 sends every one).
    */
   anomalies?: { intervalMs?: number };
+  /**
+   * Send latency histograms, anomalies, web-vitals and long frames to a collector (or an OTLP
+   * receiver) in beacons, never model inputs: `{ endpoint: '/collect' }`. Off by default.
+   */
+  telemetry?: TelemetryOptions;
 }
 
 /** `rt.cache`: what webinfer keeps in IndexedDB. */
@@ -121,6 +128,8 @@ export interface LoadOptions {
 /** What `rt.metrics()` returns. */
 export interface RuntimeMetrics {
   readonly models: readonly ModelMetrics[];
+  /** With telemetry on: the page's web-vitals and its long frames, and those during model calls. */
+  readonly page?: PageMetrics;
 }
 
 const ignore = () => undefined;
@@ -151,6 +160,7 @@ export class Runtime {
   #observer: Promise<RuntimeObserver | undefined> | undefined;
   #observed: RuntimeObserver | undefined;
   readonly #anomalyLimits: { intervalMs?: number };
+  readonly #telemetry: TelemetryHandle | undefined;
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
@@ -173,6 +183,14 @@ export class Runtime {
     };
     this.#supervisor = new Supervisor(this.#supervisorOptions);
     this.#anomalyLimits = checkAnomalies(options.anomalies ?? {});
+    this.#telemetry =
+      options.telemetry === undefined
+        ? undefined
+        : new TelemetryHandle(
+            checkTelemetry(options.telemetry, globalThis.location?.href),
+            () => this.#observed?.metrics() ?? [],
+            this.#events,
+          );
   }
 
   /**
@@ -235,7 +253,11 @@ export class Runtime {
     const loading = supervisor.call((remote) => remote.load(request, progress));
     this.#observer ??= import('../monitor/run-observer.js').then(
       ({ RuntimeObserver }) => {
-        this.#observed = new RuntimeObserver(this.#events, this.#anomalyLimits);
+        const telemetry = this.#telemetry;
+        this.#observed = new RuntimeObserver(this.#events, {
+          ...this.#anomalyLimits,
+          ...(telemetry ? { onRun: (roundTripMs: number) => telemetry.ran(roundTripMs) } : {}),
+        });
         return this.#observed;
       },
       (error: unknown) => {
@@ -308,11 +330,24 @@ export class Runtime {
    * console.log(vad.phases.total.p95Ms, vad.errors);
    */
   metrics(): RuntimeMetrics {
-    return { models: this.#observed?.metrics() ?? [] };
+    const page = this.#telemetry?.page();
+    return { models: this.#observed?.metrics() ?? [], ...(page ? { page } : {}) };
   }
 
-  /** Ends the worker and every model in it. Pending calls reject with `runtime-closed`. */
+  /**
+   * Sends the telemetry gathered since the last beacon now (say, before a navigation the page
+   * controls); resolves once the endpoint took it or it was queued for later.
+   */
+  async flushTelemetry(): Promise<void> {
+    await this.#telemetry?.flush();
+  }
+
+  /**
+   * Ends the worker and every model in it. Pending calls reject with `runtime-closed`. With
+   * telemetry on, its last batch is sent (or queued) first.
+   */
   async close(): Promise<void> {
+    await this.#telemetry?.close();
     this.#supervisor.close();
     for (const supervisor of this.#dedicated) supervisor.close();
     this.#dedicated.clear();

@@ -3,6 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the misbehaving model server (test/support/node/fault-server.ts). */
     faultServer: string;
+    /** Base URL of the telemetry endpoint that records what arrives (test/support/node/beacon-sink.ts). */
+    beaconSink: string;
     /** An input of the large synthetic model and its output by a float64 reference. */
     largeModel: { x: number[]; y: number[] };
   }

@@ -1,0 +1,147 @@
+import { bucketBounds } from '../monitor/histogram.js';
+import { loadPhases } from '../monitor/metrics.js';
+import type { Beacon, HistogramDelta } from './beacon.js';
+
+/**
+ * A beacon in OTLP/HTTP JSON (opentelemetry-proto v1): the latency histograms, error and long
+ * frame counts as metrics with delta temporality, anomalies and web-vitals as log records. The
+ * bodies go to `<endpoint>/v1/metrics` and `<endpoint>/v1/logs`, where an OpenTelemetry
+ * Collector (or webinfer's own) takes them; no logs body when there is nothing to log. 64-bit integers are decimal strings, as OTLP/JSON
+ * asks; the batch id and sequence number are the instrumentation scope's attributes.
+ */
+export function otlpBodies(beacon: Beacon, startedAt: number): { metrics: unknown; logs: unknown | undefined } {
+  const resource = {
+    attributes: attributes({
+      'service.name': 'webinfer',
+      'telemetry.sdk.name': 'webinfer',
+      'telemetry.sdk.language': 'webjs',
+      'telemetry.sdk.version': beacon.client.replace(/^webinfer@/, ''),
+      'session.id': beacon.sessionId,
+      'webinfer.sample_rate': beacon.sampleRate,
+    }),
+  };
+  const scope = {
+    name: 'webinfer',
+    version: beacon.client.replace(/^webinfer@/, ''),
+    attributes: attributes({ 'webinfer.batch_id': beacon.batchId, 'webinfer.seq': beacon.seq }),
+  };
+  const times = { startTimeUnixNano: nanos(startedAt), timeUnixNano: nanos(beacon.sentAt) };
+  const logRecords = logsOf(beacon);
+  return {
+    metrics: { resourceMetrics: [{ resource, scopeMetrics: [{ scope, metrics: metricsOf(beacon, times) }] }] },
+    logs: logRecords.length > 0 ? { resourceLogs: [{ resource, scopeLogs: [{ scope, logRecords }] }] } : undefined,
+  };
+}
+
+const deltaTemporality = 1;
+const severity = { info: 9, warn: 13 } as const;
+
+type Times = { startTimeUnixNano: string; timeUnixNano: string };
+
+function metricsOf(beacon: Beacon, times: Times): unknown[] {
+  const runPoints: unknown[] = [];
+  const loadPoints: unknown[] = [];
+  const errorPoints: unknown[] = [];
+  for (const m of beacon.metrics) {
+    const labels = { 'webinfer.model': m.model, 'webinfer.version': m.version, 'webinfer.backend': m.backend };
+    for (const [phase, delta] of Object.entries(m.histograms)) {
+      const point = histogramPoint(delta, attributes({ ...labels, 'webinfer.phase': phase }), times);
+      ((loadPhases as readonly string[]).includes(phase) ? loadPoints : runPoints).push(point);
+    }
+    for (const [code, n] of Object.entries(m.errors)) {
+      errorPoints.push({ ...times, asInt: String(n), attributes: attributes({ ...labels, 'error.code': code }) });
+    }
+  }
+  const { longFrames, dropped } = beacon;
+  const metrics = [
+    histogramMetric('webinfer.run.duration', 'Time of each model call, by phase', runPoints),
+    histogramMetric('webinfer.load.duration', 'Time of each model load, by phase', loadPoints),
+    sumMetric('webinfer.run.errors', 'Model calls that failed, by error code', errorPoints),
+    sumMetric('webinfer.long_frames', 'Long animation frames on the page, and those during model calls', [
+      { ...times, asInt: String(longFrames.count), attributes: attributes({ 'webinfer.during_inference': false }) },
+      { ...times, asInt: String(longFrames.duringInference), attributes: attributes({ 'webinfer.during_inference': true }) },
+    ]),
+    sumMetric(
+      'webinfer.telemetry.dropped',
+      'Telemetry the client dropped, by reason',
+      Object.entries(dropped).map(([reason, n]) => ({ ...times, asInt: String(n), attributes: attributes({ reason }) })),
+    ),
+  ];
+  return metrics.filter((metric) => metric !== undefined);
+}
+
+function histogramPoint(delta: HistogramDelta, attrs: unknown[], times: Times) {
+  const counts = new Array<number>(bucketBounds.length + 1).fill(0);
+  for (const [i, n] of delta.buckets) counts[i] = n;
+  return {
+    ...times,
+    attributes: attrs,
+    count: String(delta.count),
+    sum: delta.sum,
+    bucketCounts: counts.map(String),
+    explicitBounds: bucketBounds,
+  };
+}
+
+function histogramMetric(name: string, description: string, dataPoints: unknown[]) {
+  if (dataPoints.length === 0) return undefined;
+  return { name, description, unit: 's', histogram: { aggregationTemporality: deltaTemporality, dataPoints } };
+}
+
+function sumMetric(name: string, description: string, dataPoints: unknown[]) {
+  if (dataPoints.length === 0) return undefined;
+  return { name, description, unit: '1', sum: { aggregationTemporality: deltaTemporality, isMonotonic: true, dataPoints } };
+}
+
+function logsOf(beacon: Beacon): unknown[] {
+  const anomalies = beacon.anomalies.map((a) => ({
+    timeUnixNano: nanos(a.at),
+    observedTimeUnixNano: nanos(a.at),
+    severityNumber: severity.warn,
+    severityText: 'WARN',
+    body: { stringValue: `${a.kind} in ${a.where} "${a.tensor}" of ${a.model}@${a.version}` },
+    attributes: attributes({
+      'event.name': 'webinfer.anomaly',
+      'webinfer.model': a.model,
+      'webinfer.version': a.version,
+      'webinfer.backend': a.backend,
+      'webinfer.anomaly.kind': a.kind,
+      'webinfer.anomaly.tensor': a.tensor,
+      'webinfer.anomaly.where': a.where,
+      'webinfer.anomaly.suppressed': a.suppressed,
+      ...Object.fromEntries(Object.entries(a.details).map(([key, value]) => [`webinfer.anomaly.${key}`, value])),
+    }),
+  }));
+  const vitals = beacon.vitals.map((v) => ({
+    timeUnixNano: nanos(beacon.sentAt),
+    observedTimeUnixNano: nanos(beacon.sentAt),
+    severityNumber: severity.info,
+    severityText: 'INFO',
+    body: { stringValue: v.name },
+    attributes: attributes({
+      'event.name': 'webinfer.web_vital',
+      'web_vital.name': v.name,
+      'web_vital.value': v.value,
+      'web_vital.rating': v.rating,
+      'web_vital.id': v.id,
+      'web_vital.navigation_type': v.navigationType,
+    }),
+  }));
+  return [...anomalies, ...vitals];
+}
+
+/** OTLP's KeyValue list: strings, booleans, integers (as strings) and doubles. */
+function attributes(values: Record<string, string | number | boolean>): unknown[] {
+  return Object.entries(values).map(([key, value]) => ({ key, value: anyValue(value) }));
+}
+
+function anyValue(value: string | number | boolean) {
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  return Number.isInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+}
+
+/** Epoch ms as OTLP's nanoseconds, a decimal string (beyond 2^53: no float on the way). */
+function nanos(ms: number): string {
+  return `${Math.round(ms)}000000`;
+}
