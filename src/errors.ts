@@ -27,7 +27,7 @@ export type IntegrityErrorCode = 'integrity-mismatch';
 export type StorageErrorCode = 'storage-unavailable' | 'storage-blocked' | 'quota-exceeded';
 
 /** Codes raised by the model itself or by onnxruntime-web. */
-export type ModelErrorCode = 'model-invalid' | 'inference-failed' | 'not-batchable' | 'out-of-memory';
+export type ModelErrorCode = 'model-invalid' | 'inference-failed' | 'not-batchable' | 'out-of-memory' | 'canary-failed';
 
 /** Codes raised when no requested backend can run the model. */
 export type BackendErrorCode = 'backend-unavailable' | 'device-lost';

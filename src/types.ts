@@ -171,6 +171,8 @@ export interface ModelInfo {
   readonly batching?: BatchingInfo;
   /** The manifest build loaded (absent for a bare file), and why when it is not the one asked for. */
   readonly variant?: VariantInfo;
+  /** With a manifest `canary`: the backend that passed it, and those that failed it (passed over). */
+  readonly canary?: CanaryInfo;
   /** The manifest's preprocessing and postprocessing, when it declares any. */
   readonly transforms?: TransformsInfo;
 }
@@ -332,6 +334,15 @@ export interface BackendChangeEvent {
   readonly reason: string;
 }
 
+/** How a model's canary (golden inputs and outputs from its manifest) went at load. */
+export interface CanaryInfo {
+  /** Golden cases checked. */
+  readonly cases: number;
+  readonly passedOn: Backend;
+  /** Backends whose outputs were out of tolerance (or that could not run it), in order, and how. */
+  readonly failed: readonly { readonly backend: Backend; readonly reason: string }[];
+}
+
 /** Events of `rt.on`. */
 export interface RuntimeEvents {
   'worker-restart': WorkerRestartEvent;
@@ -340,7 +351,16 @@ export interface RuntimeEvents {
 }
 
 /** Kinds of anomaly the worker watches for (see the manifest's `monitoring`). */
-export type AnomalyKind = 'non-finite' | 'out-of-range' | 'low-confidence' | 'latency' | 'error-rate';
+export type AnomalyKind =
+  | 'non-finite'
+  | 'out-of-range'
+  | 'low-confidence'
+  | 'latency'
+  | 'error-rate'
+  | 'canary'
+  | 'drift'
+  | 'confidence-collapse'
+  | 'accuracy-drop';
 
 /** Something a run's inputs or outputs showed that the model's monitoring calls abnormal. */
 export interface Anomaly {

@@ -1,6 +1,7 @@
 import { FetchError, ManifestError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
 import type { Monitoring } from '../monitor/schema.js';
+import type { Canary } from '../session/canary.js';
 import { inlineLabelFiles } from '../transforms/label-files.js';
 import type { Transforms } from '../transforms/schema.js';
 import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
@@ -38,6 +39,7 @@ export interface Artifacts {
   readonly tokenizer?: unknown;
   /** What the manifest says to watch in each run. */
   readonly monitoring?: Monitoring;
+  readonly canary?: Canary;
   /** Where the time went (see `LoadTimings`). */
   readonly timings: Pick<LoadTimings, 'manifestMs' | 'cacheReadMs' | 'downloadMs'>;
 }
@@ -141,6 +143,7 @@ async function fromManifest(
     ...(choice.fallbackReason ? { variantFallbackReason: choice.fallbackReason } : {}),
     ...(manifest.transforms ? { transforms: inlineLabelFiles(manifest.transforms, readLabels) } : {}),
     ...(manifest.monitoring ? { monitoring: manifest.monitoring } : {}),
+    ...(manifest.canary?.length ? { canary: manifest.canary } : {}),
     ...tokenizerOf(files, fetched, url),
   };
 }

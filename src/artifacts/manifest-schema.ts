@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { monitoringSchema } from '../monitor/schema.js';
+import { canarySchema } from '../session/canary.js';
 import { transformsSchema } from '../transforms/schema.js';
 
 /** The manifest format this runtime reads. A manifest names exactly one version of one model. */
@@ -89,8 +90,8 @@ export const manifestSchema = v.pipe(
     transforms: v.optional(transformsSchema),
     /** What the worker watches in each run (see `monitor/schema.ts`). */
     monitoring: v.optional(monitoringSchema),
-    // Reserved for later features; accepted and kept, not yet interpreted.
-    canary: v.optional(v.array(v.unknown())),
+    /** Golden inputs and outputs, checked on the backend chosen (see `session/canary.ts`). */
+    canary: v.optional(canarySchema),
     signature: v.optional(v.strictObject({ alg: v.literal('Ed25519'), value: v.pipe(v.string(), v.minLength(1)) })),
   }),
 );

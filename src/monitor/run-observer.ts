@@ -32,8 +32,20 @@ export class RuntimeObserver implements RunObserver {
     this.#onRun = onRun;
   }
 
+  /** A load: its phases into the metrics; each backend that failed the canary, an anomaly. */
   loaded(info: ModelInfo, timings: LoadTimings): void {
     this.#metrics.recordLoad(labelsOf(info), timings, info.loadMs);
+    const failed = info.canary?.failed ?? [];
+    this.#emit(
+      info,
+      failed.map(({ backend, reason }) => ({
+        kind: 'canary',
+        tensor: '(canary)',
+        where: 'output',
+        message: `${info.id}@${info.version} failed its canary on ${backend}, moved to ${info.backend}: ${reason}`,
+        details: { failedOn: backend, movedTo: info.backend },
+      })),
+    );
   }
 
   ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void {

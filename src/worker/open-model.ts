@@ -1,15 +1,16 @@
 import { chooseVariant, type GpuSupport } from '../artifacts/choose-variant.js';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import type { CacheSession } from '../artifacts/store/cache-session.js';
+import { isWebinferError } from '../errors.js';
 import { RunMonitor } from '../monitor/detect.js';
 import { checkBatching } from '../session/batch-probe.js';
-import { createSession } from '../session/create-session.js';
+import { type ChosenSession, createCheckedSession } from '../session/checked-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
 import type { OrtLoader } from '../session/ort-loader.js';
 import { describeValues } from '../session/tensors.js';
 import { probeWebGpu } from '../session/webgpu-probe.js';
 import { Pipeline } from '../transforms/pipeline.js';
-import type { Backend, BatchingInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
+import type { Backend, BatchingInfo, CanaryInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
 import type { LoadRequest } from './api.js';
 
 export interface OpenOptions {
@@ -25,7 +26,7 @@ export interface OpenOptions {
 
 /**
  * Fetches (or reads from the cache) a model's files, creates its session on the first backend
- * that works, and checks batching when asked: a `LoadedModel` with everything the page is told.
+ * that works and passes the manifest's canary, and checks batching when asked: a `LoadedModel` with everything the page is told.
  */
 export async function openModel(request: LoadRequest, options: OpenOptions): Promise<LoadedModel> {
   const { signal, report, cache } = options;
@@ -44,16 +45,16 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
   const variant = artifacts.variant && variantInfo(artifacts.variant, request.variant, artifacts.variantFallbackReason);
   // A build that needs WebGPU features runs on WebGPU or not at all.
   const backends: readonly Backend[] = variant?.needs.length ? ['webgpu'] : request.backends;
-  let chosen: Awaited<ReturnType<typeof createSession>>;
+  let chosen: ChosenSession & { readonly canary?: CanaryInfo };
   try {
-    chosen = await createSession(artifacts.model, {
+    chosen = await createCheckedSession(artifacts.model, artifacts.canary, {
       backends,
       loadOrt: options.loadOrt,
       threads: request.threads,
       externalData: artifacts.externalData,
     });
   } catch (error) {
-    if (!variant?.needs.length) throw error;
+    if (!variant?.needs.length || (isWebinferError(error) && error.code === 'canary-failed')) throw error;
     // The device has what the build needs, yet WebGPU would not take it: load a float32 build.
     const why = `its WebGPU session failed (${error instanceof Error ? error.message : String(error)})`;
     return openModel(request, { ...options, gpuRefused: why });
@@ -76,6 +77,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     ...(fallbackReason ? { fallbackReason } : {}),
     ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
     ...(variant ? { variant } : {}),
+    ...(chosen.canary ? { canary: chosen.canary } : {}),
   };
   let batching: BatchingInfo | undefined;
   try {

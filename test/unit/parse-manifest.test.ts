@@ -34,10 +34,11 @@ describe('parseManifest', () => {
     expect(manifest).toMatchObject({ id: 'mlp', version: '1.0.0', url });
   });
 
-  test('keeps the reserved canary section and the monitoring one', () => {
+  test('keeps the canary section and the monitoring one', () => {
     const monitoring = { nonFinite: false, ranges: { x: { min: 0, max: 1 } } };
-    const manifest = parseManifest(JSON.stringify({ ...good(), monitoring, canary: [{ any: 'thing' }] }), url);
-    expect(manifest).toMatchObject({ monitoring, canary: [{ any: 'thing' }] });
+    const canary = [{ inputs: { x: { type: 'float32', dims: [1, 2], data: [1, 2] } }, outputs: { y: { data: [3] } }, atol: 0.01 }];
+    const manifest = parseManifest(JSON.stringify({ ...good(), monitoring, canary }), url);
+    expect(manifest).toMatchObject({ monitoring, canary });
   });
 
   test.each([
@@ -51,6 +52,12 @@ describe('parseManifest', () => {
     ['a size that is not a positive integer', { ...good(), files: [{ ...good().files[0], bytes: -1 }] }, 'files.0.bytes'],
     ['an unknown role', { ...good(), files: [{ ...good().files[0], role: 'weights' }] }, 'files.0.role'],
     ['an unknown tensor type', { ...good(), inputs: [{ name: 'x', type: 'complex64', dims: [1] }] }, 'inputs.0.type'],
+    [
+      'a canary input with fewer values than its dims',
+      { ...good(), canary: [{ inputs: { x: { type: 'float32', dims: [2, 2], data: [1] } }, outputs: {} }] },
+      'canary.0.inputs.x',
+    ],
+    ['a canary that is not a list', { ...good(), canary: { any: 'thing' } }, 'canary'],
     ['an unknown field', { ...good(), extra: true }, 'extra'],
   ])('%s is refused, naming the field', (_, manifest, field) => {
     const error = failure(manifest);
