@@ -12,7 +12,9 @@ export type InputErrorCode =
   | 'input-dtype'
   | 'input-shape'
   | 'input-detached'
-  | 'input-invalid';
+  | 'input-invalid'
+  | 'result-unknown'
+  | 'truth-invalid';
 
 /** Codes raised while fetching a model. */
 export type FetchErrorCode = 'http-status' | 'not-a-model' | 'network';

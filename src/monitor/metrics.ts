@@ -1,4 +1,5 @@
 import type { LoadTimings, RunTimings } from '../types.js';
+import type { Judged } from './accuracy-watch.js';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 
 /** Phases of one inference, as `runDetailed` times them. */
@@ -19,6 +20,18 @@ export interface PhaseSummary {
   readonly maxMs: number;
 }
 
+/** What `model.feedback` said of a model version's predictions (accuracy NaN until judged). */
+export interface FeedbackSummary {
+  /** Classifier rows judged, and those right. */
+  readonly count: number;
+  readonly correct: number;
+  readonly accuracy: number;
+  /** Regression values judged, and their absolute errors (in the output's units). */
+  readonly errors: number;
+  readonly meanAbsoluteError: number;
+  readonly p95AbsoluteError: number;
+}
+
 /** What `rt.metrics()` says of one model version on one backend. */
 export interface ModelMetrics {
   readonly model: string;
@@ -29,9 +42,15 @@ export interface ModelMetrics {
   readonly errors: Readonly<Record<string, number>>;
   readonly phases: Readonly<Record<RunPhase, PhaseSummary>>;
   readonly load: Readonly<Record<LoadPhase, PhaseSummary>>;
-  /** The histograms themselves (seconds, `bucketBounds`), for telemetry and merging. */
-  readonly histograms: Readonly<Record<RunPhase | LoadPhase, HistogramSnapshot>>;
+  readonly feedback: FeedbackSummary;
+  /**
+   * The histograms themselves (`bucketBounds`), for telemetry and merging: seconds for the
+   * phases, the output's units for `absoluteError`.
+   */
+  readonly histograms: Readonly<Record<HistogramName, HistogramSnapshot>>;
 }
+
+export type HistogramName = RunPhase | LoadPhase | 'absoluteError';
 
 /** Which model, version and backend a measurement belongs to: the labels of every metric. */
 export interface MetricLabels {
@@ -52,8 +71,9 @@ export function seriesKey(labels: MetricLabels): string {
 
 interface Series {
   readonly labels: MetricLabels;
-  readonly histograms: Record<RunPhase | LoadPhase, Histogram>;
+  readonly histograms: Record<HistogramName, Histogram>;
   readonly errors: Record<string, number>;
+  readonly judged: { count: number; correct: number };
   firstRunPending: boolean;
 }
 
@@ -71,9 +91,9 @@ export class MetricsRegistry {
     let series = this.#series.get(key);
     if (!series) {
       const histograms = Object.fromEntries(
-        [...runPhases, ...loadPhases].map((phase) => [phase, new Histogram()]),
+        [...runPhases, ...loadPhases, 'absoluteError'].map((name) => [name, new Histogram()]),
       ) as Series['histograms'];
-      series = { labels: { ...labels }, histograms, errors: {}, firstRunPending: false };
+      series = { labels: { ...labels }, histograms, errors: {}, judged: { count: 0, correct: 0 }, firstRunPending: false };
       this.#series.set(key, series);
     }
     return series;
@@ -109,8 +129,19 @@ export class MetricsRegistry {
     errors[code] = (errors[code] ?? 0) + 1;
   }
 
+  /** Classifier rows judged right or wrong; regression values' absolute errors. */
+  recordFeedback(labels: MetricLabels, judged: Judged): void {
+    const series = this.#of(labels);
+    if (judged.task === 'classification') {
+      series.judged.count += judged.count;
+      series.judged.correct += judged.correct;
+    } else {
+      for (const error of judged.absoluteErrors) series.histograms.absoluteError.record(error);
+    }
+  }
+
   snapshot(): ModelMetrics[] {
-    return [...this.#series.values()].map(({ labels, histograms, errors }) => {
+    return [...this.#series.values()].map(({ labels, histograms, errors, judged }) => {
       const summary = (phase: RunPhase | LoadPhase) => summarize(histograms[phase]);
       return {
         ...labels,
@@ -118,12 +149,25 @@ export class MetricsRegistry {
         errors: { ...errors },
         phases: Object.fromEntries(runPhases.map((phase) => [phase, summary(phase)])) as ModelMetrics['phases'],
         load: Object.fromEntries(loadPhases.map((phase) => [phase, summary(phase)])) as ModelMetrics['load'],
+        feedback: feedbackSummary(judged, histograms.absoluteError),
         histograms: Object.fromEntries(
           Object.entries(histograms).map(([phase, h]) => [phase, h.snapshot()]),
         ) as ModelMetrics['histograms'],
       };
     });
   }
+}
+
+function feedbackSummary(judged: { count: number; correct: number }, errors: Histogram): FeedbackSummary {
+  const { count, sum } = errors.snapshot();
+  return {
+    count: judged.count,
+    correct: judged.correct,
+    accuracy: judged.count ? judged.correct / judged.count : Number.NaN,
+    errors: count,
+    meanAbsoluteError: count ? sum / count : Number.NaN,
+    p95AbsoluteError: errors.quantile(0.95),
+  };
 }
 
 function summarize(histogram: Histogram): PhaseSummary {

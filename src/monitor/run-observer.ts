@@ -1,6 +1,8 @@
 import type { Emitter } from '../lib/emitter.js';
 import type { Anomaly, LoadTimings, ModelInfo, RunTimings, RuntimeEvents } from '../types.js';
+import { AccuracyWatch, type Judged } from './accuracy-watch.js';
 import { AnomalyLimiter } from './anomaly-limiter.js';
+import type { FeedbackConfig } from './feedback-schema.js';
 import { LatencyWatch } from './latency-watch.js';
 import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
 
@@ -8,6 +10,8 @@ import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metri
 export interface RunObserver {
   ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void;
   failed(info: ModelInfo, code: string): void;
+  /** `model.feedback`: a prediction of `output` judged against the truth. */
+  judged(info: ModelInfo, judged: Judged, config: FeedbackConfig, output: string): void;
 }
 
 /**
@@ -19,6 +23,7 @@ export class RuntimeObserver implements RunObserver {
   readonly #metrics = new MetricsRegistry();
   readonly #limiter: AnomalyLimiter;
   readonly #watches = new Map<string, LatencyWatch>();
+  readonly #accuracy = new Map<string, AccuracyWatch>();
   readonly #events: Emitter<RuntimeEvents>;
   readonly #onRun: ((roundTripMs: number) => void) | undefined;
 
@@ -59,6 +64,19 @@ export class RuntimeObserver implements RunObserver {
     this.#metrics.recordError(labelsOf(info), code);
     const burst = this.#watch(info).failure(code);
     if (burst) this.#emit(info, [burst]);
+  }
+
+  judged(info: ModelInfo, judged: Judged, config: FeedbackConfig, output: string): void {
+    const labels = labelsOf(info);
+    this.#metrics.recordFeedback(labels, judged);
+    const key = seriesKey(labels);
+    let watch = this.#accuracy.get(key);
+    if (!watch) {
+      watch = new AccuracyWatch(config);
+      this.#accuracy.set(key, watch);
+    }
+    const drop = watch.add(judged, output);
+    if (drop) this.#emit(info, [drop]);
   }
 
   metrics(): ModelMetrics[] {

@@ -4,6 +4,7 @@ import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
+import type { FeedbackConfig } from '../monitor/feedback-schema.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
 import type { RuntimeObserver } from '../monitor/run-observer.js';
 import type { BatchingOptions } from '../session/batcher.js';
@@ -123,6 +124,12 @@ export interface LoadOptions {
    * `shader-f16`) falls back to a float32 build, and `model.info.variant` says so.
    */
   variant?: string;
+  /**
+   * Turn `model.feedback` on (or tune it over the manifest's `monitoring.feedback`): `{}` judges
+   * the first output, a classifier's top class or a regressor's values; `{ output, task,
+   * expected: { accuracy } | { mae }, tolerance, window }`. Checked in the worker.
+   */
+  feedback?: FeedbackConfig;
 }
 
 /** What `rt.metrics()` returns. */
@@ -249,6 +256,7 @@ export class Runtime {
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
       ...(batching ? { batching } : {}),
       ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
+      ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
     };
     const loading = supervisor.call((remote) => remote.load(request, progress));
     this.#observer ??= import('../monitor/run-observer.js').then(

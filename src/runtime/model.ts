@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import { isWebinferError, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
+import type { FeedbackConfig } from '../monitor/feedback-schema.js';
 import type { RunObserver } from '../monitor/run-observer.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
@@ -8,6 +9,7 @@ import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, Transfo
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
 import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
+import { ResultLog, type Truth } from './result-log.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerRemote } from './worker-connection.js';
 
@@ -39,6 +41,8 @@ export interface RunResult {
   readonly outputs: Outputs;
   /** Phases measured in the worker, plus the page's round trip. */
   readonly timings: RunTimings & { readonly roundTripMs: number };
+  /** This result's id, for `model.feedback` once the truth is known. */
+  readonly resultId: string;
 }
 
 /**
@@ -58,12 +62,17 @@ export class Model {
   /** @internal Made by `Runtime.load`. */
   readonly #observer: RunObserver | undefined;
 
+  readonly #results: ResultLog;
+  readonly #feedback: FeedbackConfig | undefined;
+
   constructor(supervisor: Supervisor, key: number, info: ModelInfo, options: { runTimeoutMs: number; observer?: RunObserver }) {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#info = info;
     this.#observer = options.observer;
+    this.#feedback = info.feedback;
+    this.#results = new ResultLog(info.feedback, info.outputs);
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -88,14 +97,36 @@ export class Model {
     try {
       const { anomalies, ...result } = await this.#run(given, options);
       this.#observer?.ran(this.info, result.timings, anomalies ?? []);
-      return result;
+      return { ...result, resultId: this.#results.remember(result.outputs) };
     } catch (error) {
       this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
       throw error;
     }
   }
 
-  async #run(given: Inputs, options: RunOptions): Promise<RunResult & { anomalies?: readonly Anomaly[] | undefined }> {
+  /**
+   * The truth about an earlier result, learned later (a user corrected a label, an outcome
+   * arrived): `result` is its `resultId` or the outputs `run` returned; `truth` a class label or
+   * index (or a number, for a regressor), one per row for several. Feeds `rt.metrics()`'s
+   * online accuracy or absolute error, and an `accuracy-drop` anomaly when it falls below what
+   * the manifest expects. Needs feedback on (`monitoring.feedback` in the manifest, or
+   * `rt.load(url, { feedback: {} })`); a result is judged once, within its model's last 1,000.
+   *
+   * @example
+   * const out = await model.run({ image });
+   * // later, when the user picks the right label:
+   * model.feedback(out, 'tabby cat');
+   */
+  feedback(result: string | Outputs, truth: Truth): void {
+    const judged = this.#results.judge(result, truth);
+    const config = this.#feedback ?? {};
+    this.#observer?.judged(this.info, judged, config, config.output ?? this.info.outputs[0]?.name ?? '(output)');
+  }
+
+  async #run(
+    given: Inputs,
+    options: RunOptions,
+  ): Promise<Omit<RunResult, 'resultId'> & { anomalies?: readonly Anomaly[] | undefined }> {
     this.#assertUsable();
     const transforms = this.info.transforms;
     validateFeeds(given, this.info.inputs, { raw: rawInputs(given, transforms), provided: transforms?.provided ?? [] });

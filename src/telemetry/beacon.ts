@@ -38,8 +38,13 @@ export interface MetricsDelta {
   readonly runs: number;
   /** Failed runs by error code. */
   readonly errors: Readonly<Record<string, number>>;
-  /** Run phases (queue, preprocess, inference, postprocess, total) and load phases, by name. */
+  /**
+   * Run phases (queue, preprocess, inference, postprocess, total) and load phases, by name, in
+   * seconds; `absoluteError`, a regressor's errors judged by `model.feedback`, in its units.
+   */
   readonly histograms: Readonly<Record<string, HistogramDelta>>;
+  /** Classifier rows `model.feedback` judged, and those right. */
+  readonly feedback?: { readonly count: number; readonly correct: number };
 }
 
 export interface AnomalyRecord {

@@ -6,11 +6,12 @@ interface Sent {
   readonly histograms: Readonly<Record<string, HistogramSnapshot>>;
   readonly errors: Readonly<Record<string, number>>;
   readonly runs: number;
+  readonly judged: { readonly count: number; readonly correct: number };
 }
 
 /**
  * Turns the runtime's cumulative metrics into what changed since the last beacon: histogram
- * counts per bucket, runs and errors, so that the collector adds deltas up (as OpenTelemetry's
+ * counts per bucket, runs, errors and judged predictions, so that the collector adds deltas up (as OpenTelemetry's
  * delta temporality does) and a lost beacon loses only its own share. Series with nothing new
  * are left out.
  */
@@ -22,7 +23,8 @@ export class MetricsDeltas {
     for (const now of models) {
       const key = seriesKey(now);
       const before = this.#sent.get(key);
-      this.#sent.set(key, { histograms: now.histograms, errors: now.errors, runs: now.runs });
+      const judged = { count: now.feedback.count, correct: now.feedback.correct };
+      this.#sent.set(key, { histograms: now.histograms, errors: now.errors, runs: now.runs, judged });
       const histograms: Record<string, HistogramDelta> = {};
       for (const [phase, snapshot] of Object.entries(now.histograms)) {
         const delta = histogramDelta(snapshot, before?.histograms[phase]);
@@ -34,8 +36,21 @@ export class MetricsDeltas {
         if (added > 0) errors[code] = added;
       }
       const runs = now.runs - (before?.runs ?? 0);
-      if (runs === 0 && Object.keys(histograms).length === 0 && Object.keys(errors).length === 0) continue;
-      deltas.push({ model: now.model, version: now.version, backend: now.backend, runs, errors, histograms });
+      const feedback = {
+        count: judged.count - (before?.judged.count ?? 0),
+        correct: judged.correct - (before?.judged.correct ?? 0),
+      };
+      const changed = runs > 0 || feedback.count > 0 || Object.keys(histograms).length + Object.keys(errors).length > 0;
+      if (!changed) continue;
+      deltas.push({
+        model: now.model,
+        version: now.version,
+        backend: now.backend,
+        runs,
+        errors,
+        histograms,
+        ...(feedback.count > 0 ? { feedback } : {}),
+      });
     }
     return deltas;
   }

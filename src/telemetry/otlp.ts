@@ -42,14 +42,26 @@ function metricsOf(beacon: Beacon, times: Times): unknown[] {
   const runPoints: unknown[] = [];
   const loadPoints: unknown[] = [];
   const errorPoints: unknown[] = [];
+  const absoluteErrorPoints: unknown[] = [];
+  const judgedPoints: unknown[] = [];
   for (const m of beacon.metrics) {
     const labels = { 'webinfer.model': m.model, 'webinfer.version': m.version, 'webinfer.backend': m.backend };
-    for (const [phase, delta] of Object.entries(m.histograms)) {
-      const point = histogramPoint(delta, attributes({ ...labels, 'webinfer.phase': phase }), times);
-      ((loadPhases as readonly string[]).includes(phase) ? loadPoints : runPoints).push(point);
+    for (const [name, delta] of Object.entries(m.histograms)) {
+      if (name === 'absoluteError') {
+        absoluteErrorPoints.push(histogramPoint(delta, attributes(labels), times));
+        continue;
+      }
+      const point = histogramPoint(delta, attributes({ ...labels, 'webinfer.phase': name }), times);
+      ((loadPhases as readonly string[]).includes(name) ? loadPoints : runPoints).push(point);
     }
     for (const [code, n] of Object.entries(m.errors)) {
       errorPoints.push({ ...times, asInt: String(n), attributes: attributes({ ...labels, 'error.code': code }) });
+    }
+    if (m.feedback) {
+      const { count, correct } = m.feedback;
+      for (const [right, n] of [[true, correct] as const, [false, count - correct] as const]) {
+        judgedPoints.push({ ...times, asInt: String(n), attributes: attributes({ ...labels, 'webinfer.correct': right }) });
+      }
     }
   }
   const { longFrames, dropped } = beacon;
@@ -57,6 +69,13 @@ function metricsOf(beacon: Beacon, times: Times): unknown[] {
     histogramMetric('webinfer.run.duration', 'Time of each model call, by phase', runPoints),
     histogramMetric('webinfer.load.duration', 'Time of each model load, by phase', loadPoints),
     sumMetric('webinfer.run.errors', 'Model calls that failed, by error code', errorPoints),
+    sumMetric('webinfer.feedback.judged', 'Classifier rows judged by feedback, right or wrong', judgedPoints),
+    histogramMetric(
+      'webinfer.feedback.absolute_error',
+      'Absolute errors of regressions judged by feedback',
+      absoluteErrorPoints,
+      '1',
+    ),
     sumMetric('webinfer.long_frames', 'Long animation frames on the page, and those during model calls', [
       { ...times, asInt: String(longFrames.count), attributes: attributes({ 'webinfer.during_inference': false }) },
       { ...times, asInt: String(longFrames.duringInference), attributes: attributes({ 'webinfer.during_inference': true }) },
@@ -83,9 +102,9 @@ function histogramPoint(delta: HistogramDelta, attrs: unknown[], times: Times) {
   };
 }
 
-function histogramMetric(name: string, description: string, dataPoints: unknown[]) {
+function histogramMetric(name: string, description: string, dataPoints: unknown[], unit = 's') {
   if (dataPoints.length === 0) return undefined;
-  return { name, description, unit: 's', histogram: { aggregationTemporality: deltaTemporality, dataPoints } };
+  return { name, description, unit, histogram: { aggregationTemporality: deltaTemporality, dataPoints } };
 }
 
 function sumMetric(name: string, description: string, dataPoints: unknown[]) {

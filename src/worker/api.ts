@@ -24,6 +24,8 @@ export interface LoadRequest {
   readonly batching?: BatchingOptions;
   /** The manifest build asked for (`LoadOptions.variant`); absent: the top-level files. */
   readonly variant?: string;
+  /** `LoadOptions.feedback`, checked in the worker; over the manifest's `monitoring.feedback`. */
+  readonly feedback?: unknown;
 }
 
 export interface LoadReply {

@@ -1,8 +1,11 @@
+import * as v from 'valibot';
 import { chooseVariant, type GpuSupport } from '../artifacts/choose-variant.js';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
 import type { CacheSession } from '../artifacts/store/cache-session.js';
-import { isWebinferError } from '../errors.js';
+import { isWebinferError, StateError } from '../errors.js';
 import { RunMonitor } from '../monitor/detect.js';
+import { type FeedbackConfig, feedbackSchema } from '../monitor/feedback-schema.js';
+import type { Monitoring } from '../monitor/schema.js';
 import { checkBatching } from '../session/batch-probe.js';
 import { type ChosenSession, createCheckedSession } from '../session/checked-session.js';
 import { LoadedModel } from '../session/loaded-model.js';
@@ -78,6 +81,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
     ...(variant ? { variant } : {}),
     ...(chosen.canary ? { canary: chosen.canary } : {}),
+    ...feedbackOf(request.feedback, artifacts.monitoring),
   };
   let batching: BatchingInfo | undefined;
   try {
@@ -97,6 +101,25 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     pipeline,
     monitor: new RunMonitor(artifacts.monitoring),
   });
+}
+
+/** The feedback config: the load's option (checked here, where valibot is) over the manifest's. */
+function feedbackOf(option: unknown, monitoring: Monitoring | undefined): { feedback?: FeedbackConfig } {
+  const declared = monitoring?.feedback;
+  if (option === undefined) return declared ? { feedback: declared } : {};
+  const checked = v.safeParse(feedbackSchema, option);
+  if (!checked.success) {
+    const issue = checked.issues[0];
+    const path = v.getDotPath(issue);
+    throw new StateError('invalid-options', `feedback${path ? `.${path}` : ''}: ${issue.message}`, {
+      details: {
+        option: `feedback${path ? `.${path}` : ''}`,
+        expected: issue.expected ?? 'see FeedbackConfig',
+        actual: issue.received,
+      },
+    });
+  }
+  return { feedback: { ...declared, ...checked.output } };
 }
 
 /** WebGPU's features here, or why it is not an option for this load. */

@@ -69,6 +69,11 @@ test('a beacon: text/plain JSON with the runs’ histograms and load phases, and
   expect(metrics?.histograms.session?.count).toBe(1);
   expect(metrics?.histograms.firstInference?.count).toBe(1);
   expect(arrivals[0]?.body).not.toMatch(/0\.123456|7\.654321/);
+  // The page's web-vitals so far: TTFB at least (FCP and LCP wait for paints of a visible
+  // page, which Vitest's test frame does not promise).
+  expect(beacon?.vitals.map((v) => v.name)).toContain('TTFB');
+  expect(beacon?.vitals.every((v) => v.value >= 0 && ['good', 'needs-improvement', 'poor'].includes(v.rating))).toBe(true);
+  expect(rt.metrics().page?.vitals.TTFB?.value).toBeGreaterThanOrEqual(0);
   // The next flush says only what changed since.
   await model.run(x([1, 2, 3, 4]));
   await rt.flushTelemetry();
