@@ -4,12 +4,14 @@
  * tasks through webinfer against onnxruntime-web on the page; P6, 32 concurrent requests with
  * micro-batching against one request of 32 rows; P4 and P5, the cache read and the
  * download pipeline of a 200 MB model against their parts alone, per chunk size; P7, the
- * page-side entry's gzip size. Builds bench/page for production against dist/, serves it
- * cross-origin isolated, runs each task in a fresh Chromium context, prints a table and one line
- * per figure, and writes every raw sample to a JSON file under the OS temp folder.
- * `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only (p1, p2, p3, p6,
- * storage), and the storage figures for some chunk sizes (MiB) only. `--only huge` runs the
- * opt-in load of a model past 2 GB (2.25 GiB written under the OS temp folder; minutes).
+ * page-side entry's gzip size; anomaly quality, the detectors on seeded streams with injected
+ * faults (in Node, no browser: see lib/anomaly-quality.mjs). Builds bench/page for production
+ * against dist/, serves it cross-origin isolated, runs each task in a fresh Chromium context,
+ * prints a table and one line per figure, and writes every raw sample to a JSON file under the
+ * OS temp folder. `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only
+ * (p1, p2, p3, p6, storage, anomaly), and the storage figures for some chunk sizes (MiB) only.
+ * `--only anomaly` needs neither a build nor Chromium. `--only huge` runs the opt-in load of a
+ * model past 2 GB (2.25 GiB written under the OS temp folder; minutes).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,9 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { batchableModel, hugeModel, largeModel, largeModelReference, writeLargeModel } from '../scripts/lib/large-model.mjs';
 import { pageEntrySize } from '../scripts/lib/page-entry-size.mjs';
 import { serveStatic } from '../scripts/lib/serve-static.mjs';
+import { anomalyQuality } from './lib/anomaly-quality.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildPage } from './lib/page.mjs';
-import { printReport } from './lib/report.mjs';
+import { anomalyLines, printReport } from './lib/report.mjs';
 import {
   summarizeEcho,
   summarizeP1,
@@ -48,7 +51,9 @@ const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',
   (mib) => mib * 1024 * 1024,
 );
 const onlyArg = process.argv.indexOf('--only');
-const only = new Set(onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'p9', 'storage']);
+const only = new Set(
+  onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'p9', 'storage', 'anomaly'],
+);
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
 const started = performance.now();
@@ -56,6 +61,24 @@ const started = performance.now();
 const loadAtStart = loadavg();
 const workDir = join(tmpdir(), 'webinfer-bench');
 mkdirSync(workDir, { recursive: true });
+
+/**
+ * Anomaly quality first: it needs no browser, and alone (`--only anomaly`) it is the whole run.
+ *
+ * @type {import('./lib/anomaly-quality.mjs').AnomalySummary | import('./lib/summary.mjs').Failed | undefined}
+ */
+const anomaly = only.has('anomaly')
+  ? await anomalyQuality().catch((/** @type {unknown} */ error) => {
+      console.error(`bench: anomaly quality failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return { error: error instanceof Error ? error.message : String(error) };
+    })
+  : undefined;
+if (anomaly && only.size === 1) {
+  const resultsPath = join(workDir, 'anomaly.json');
+  writeFileSync(resultsPath, `${JSON.stringify({ date: new Date().toISOString(), anomaly }, null, 2)}\n`);
+  console.log(`\n${anomalyLines(anomaly)}\n\nfull JSON: ${resultsPath}`);
+  process.exit('error' in anomaly ? 1 : 0);
+}
 const size = pageEntrySize(join(repo, 'dist'));
 await buildPage(join(workDir, 'page'));
 // The 200 MB model beside the page, with a manifest from webinfer's own CLI (built by `npm run build`).
@@ -201,7 +224,7 @@ const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
 writeFileSync(
   resultsPath,
-  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p9, storage, huge, p7 }, raw }, null, 2)}\n`,
+  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p9, storage, huge, p7, anomaly }, raw }, null, 2)}\n`,
 );
-printReport({ meta, p1, p2, echo, p3, p6, p9, storage, huge, p7, resultsPath });
-if (failures > 0) process.exitCode = 1;
+printReport({ meta, p1, p2, echo, p3, p6, p9, storage, huge, p7, anomaly, resultsPath });
+if (failures > 0 || (anomaly && 'error' in anomaly)) process.exitCode = 1;

@@ -1,5 +1,7 @@
 /** Types shared by the page, the worker and the public API. Type-only: nothing here runs. */
 
+import type { FeedbackConfig } from './monitor/feedback-schema.js';
+
 /** Element types of tensors, named as onnxruntime-web names them. */
 export type TensorType =
   | 'float32'
@@ -173,6 +175,8 @@ export interface ModelInfo {
   readonly variant?: VariantInfo;
   /** With a manifest `canary`: the backend that passed it, and those that failed it (passed over). */
   readonly canary?: CanaryInfo;
+  /** With feedback on (manifest `monitoring.feedback`, or `rt.load(url, { feedback })`): what it judges. */
+  readonly feedback?: FeedbackConfig;
   /** The manifest's preprocessing and postprocessing, when it declares any. */
   readonly transforms?: TransformsInfo;
 }

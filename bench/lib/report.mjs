@@ -1,4 +1,5 @@
 /** Prints the bench's table and one line per figure, each with its goal. */
+import { median } from './stats.mjs';
 import { isFailed } from './summary.mjs';
 
 /** @typedef {import('../shared/protocol.js').ModelName} ModelName */
@@ -24,6 +25,7 @@ import { isFailed } from './summary.mjs';
  * @property {P9Summary | Failed | undefined} p9
  * @property {import('../shared/protocol.js').HugeResult | Failed | undefined} huge
  * @property {{ files: string[], gzip: number, gzipWithComlink: number }} p7
+ * @property {import('./anomaly-quality.mjs').AnomalySummary | Failed | undefined} anomaly
  * @property {string} resultsPath
  */
 
@@ -36,6 +38,9 @@ const goals = {
   p6Ratio: 1.15,
   p7Bytes: 15_000,
   p9Ratio: 1.0,
+  /** Calls from an injected fault to its anomaly, and the share of clean calls that report one. */
+  anomalyDelay: 200,
+  anomalyFalseAlarmRate: 0.005,
 };
 
 /** @param {number} x */
@@ -137,7 +142,44 @@ export function printReport(report) {
     `P7 page entry gzip=${bytes(p7.gzip)} withComlink=${bytes(p7.gzipWithComlink)} ` +
       `(goal <= ${bytes(goals.p7Bytes)}) ${verdict(p7.gzipWithComlink <= goals.p7Bytes)} [${p7.files.join(', ')}]`,
   );
+  if (report.anomaly) console.log(anomalyLines(report.anomaly));
   console.log(`\nfull JSON: ${resultsPath}\ntotal ${meta.totalSeconds.toFixed(1)} s`);
+}
+
+/**
+ * The anomaly-quality figure: per injection, the calls until its anomaly was reported (worst
+ * and median over the seeds, then each seed's); then the share of clean calls that reported
+ * anything on the worst seed (the goal's figure: each seed is one stream of 10,000 clean
+ * samples) and over all seeds.
+ *
+ * @param {import('./anomaly-quality.mjs').AnomalySummary | Failed} a
+ */
+export function anomalyLines(a) {
+  if (isFailed(a)) return `ANOMALY FAILED: ${firstLine(a)}`;
+  const width = Math.max(...Object.keys(a.delays).map((name) => name.length));
+  const lines = Object.entries(a.delays).map(([name, delays]) => {
+    const missed = delays.filter((d) => d === null).length;
+    const seen = /** @type {number[]} */ (delays.filter((d) => d !== null));
+    const worst = missed > 0 ? Number.POSITIVE_INFINITY : Math.max(...seen);
+    const figures = missed > 0 ? `missed on ${missed} of ${delays.length} seeds` : `max=${worst} median=${median(seen)}`;
+    return (
+      `ANOMALY ${name.padEnd(width)} detected after ${figures} calls (goal <= ${goals.anomalyDelay}) ` +
+      `${verdict(worst <= goals.anomalyDelay)} [${delays.map((d) => d ?? 'missed').join(' ')}]`
+    );
+  });
+  const pooled = a.falseAlarmRates.reduce((sum, rate) => sum + rate, 0) / a.falseAlarmRates.length;
+  const worstSeed = Math.max(...a.falseAlarmRates);
+  const percent = (/** @type {number} */ x) => `${(x * 100).toFixed(2)} %`;
+  const byKind = Object.entries(a.falseAlarmsByKind)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  lines.push(
+    `ANOMALY ${'false alarms'.padEnd(width)} worst seed ${percent(worstSeed)} of ${a.cleanCalls.toLocaleString('en-US')} ` +
+      `clean windows (goal <= ${percent(goals.anomalyFalseAlarmRate)}) ${verdict(worstSeed <= goals.anomalyFalseAlarmRate)}; ` +
+      `all seeds ${percent(pooled)}; reports by kind: ${byKind || 'none'}; ` +
+      `${a.seeds.length} seeds, reference of ${a.referenceRows.toLocaleString('en-US')} rows; detectors ${a.usPerCall.toFixed(1)} µs per call`,
+  );
+  return lines.join('\n');
 }
 
 /** @param {P6Summary | Failed} s */

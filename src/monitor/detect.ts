@@ -1,4 +1,6 @@
 import type { Anomaly, Feeds, Outputs, Tensor, Tensors } from '../types.js';
+import { ConfidenceWatch } from './confidence-watch.js';
+import { type DriftJudgement, DriftWatch, driftOptions } from './drift.js';
 import type { Monitoring } from './schema.js';
 
 const isFloat = (tensor: Tensor): tensor is Extract<Tensor, { type: 'float32' | 'float64' }> =>
@@ -6,43 +8,83 @@ const isFloat = (tensor: Tensor): tensor is Extract<Tensor, { type: 'float32' | 
 
 /**
  * The detectors a manifest's `monitoring` section sets up, run in the worker on each run's
- * tensors: a pass over float values (NaN and infinities; values outside the training range)
- * and a look at a classifier's top two scores. They report what they see; they never fail a run.
+ * tensors, one monitor per loaded model: a pass over float values (NaN and infinities; values
+ * outside the training range), sliding windows of binned values against the reference (drift)
+ * and of unsure rows of a classifier (confidence collapse). They report what they see; they
+ * never fail a run.
  */
+/** Runs without drift after which a drift episode is over (a window hovering at `warn` is one episode). */
+const driftQuietRuns = 50;
+
 export class RunMonitor {
   readonly #config: Monitoring;
+  readonly #drift: ReadonlyMap<string, DriftWatch>;
+  /**
+   * The drift level last reported per tensor, and the runs since it was last seen: a drift is
+   * reported as it starts or worsens, and starts anew after `driftQuietRuns` runs without it.
+   */
+  readonly #driftLevel = new Map<string, { level: DriftJudgement['level']; quiet: number }>();
+  readonly #confidence: ConfidenceWatch | undefined;
 
   constructor(config: Monitoring = {}) {
     this.#config = config;
+    const { reference = {}, ...options } = config.drift ?? {};
+    const judged = driftOptions(options);
+    this.#drift = new Map(Object.entries(reference).map(([name, bins]) => [name, new DriftWatch(bins, judged)]));
+    this.#confidence = config.confidence && new ConfidenceWatch(config.confidence);
   }
 
   /** Inputs as fed (after preprocessing). */
   inputs(feeds: Feeds): Anomaly[] {
-    return Object.entries(feeds).flatMap(([name, tensor]) => this.#values(name, 'input', tensor));
+    return Object.entries(feeds).flatMap(([name, tensor]) => this.#tensor(name, 'input', tensor));
   }
 
   /** Outputs as the session made them, and after postprocessing (for confidence). */
   outputs(tensors: Tensors, outputs: Outputs): Anomaly[] {
-    const found = Object.entries(tensors).flatMap(([name, tensor]) => this.#values(name, 'output', tensor));
-    const confidence = this.#config.confidence && lowConfidence(this.#config.confidence, outputs);
-    return confidence ? [...found, confidence] : found;
+    const found = Object.entries(tensors).flatMap(([name, tensor]) => this.#tensor(name, 'output', tensor));
+    const collapse = this.#confidence?.observe(outputs);
+    return collapse ? [...found, collapse] : found;
+  }
+
+  #tensor(name: string, where: 'input' | 'output', tensor: Tensor): Anomaly[] {
+    const found = this.#values(name, where, tensor);
+    const drift = this.#drift.get(name);
+    if (!drift) return found;
+    drift.observe(tensor);
+    const judgement = drift.judge();
+    const reported = this.#driftLevel.get(name);
+    if (!judgement) {
+      if (reported && ++reported.quiet >= driftQuietRuns) this.#driftLevel.delete(name);
+      return found;
+    }
+    // Once per episode: when the window crosses `warn`, and when it goes on to `alarm`.
+    if (reported) reported.quiet = 0;
+    if (reported?.level === judgement.level || reported?.level === 'alarm') return found;
+    this.#driftLevel.set(name, { level: judgement.level, quiet: 0 });
+    return [...found, driftAnomaly(name, where, judgement)];
   }
 
   #values(name: string, where: 'input' | 'output', tensor: Tensor): Anomaly[] {
     if (!isFloat(tensor)) return [];
-    const range = this.#config.ranges?.[name];
+    const range = columnRange(this.#config.ranges?.[name], tensor.dims);
     const watchFinite = this.#config.nonFinite !== false;
     if (!watchFinite && !range) return [];
     let nonFinite = 0;
     let outside = 0;
     let worst = Number.NaN;
-    const min = range?.min ?? Number.NEGATIVE_INFINITY;
-    const max = range?.max ?? Number.POSITIVE_INFINITY;
-    for (const value of tensor.data) {
+    let worstAt = 0;
+    const { lows, highs } = range ?? unbounded;
+    const width = lows.length;
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) {
+      const value = data[i] as number;
       if (!Number.isFinite(value)) nonFinite++;
-      else if (value < min || value > max) {
+      else if (value < (lows[i % width] as number) || value > (highs[i % width] as number)) {
         outside++;
-        if (!(Math.abs(value) <= Math.abs(worst))) worst = value;
+        if (!(Math.abs(value) <= Math.abs(worst))) {
+          worst = value;
+          worstAt = i % width;
+        }
       }
     }
     const found: Anomaly[] = [];
@@ -51,50 +93,77 @@ export class RunMonitor {
         kind: 'non-finite',
         tensor: name,
         where,
-        message: `${nonFinite} of ${tensor.data.length} values of ${where} "${name}" are NaN or infinite`,
-        details: { count: nonFinite, of: tensor.data.length },
+        message: `${nonFinite} of ${data.length} values of ${where} "${name}" are NaN or infinite`,
+        details: { count: nonFinite, of: data.length },
       });
     }
     if (range && outside > 0) {
+      const min = lows[worstAt] as number;
+      const max = highs[worstAt] as number;
+      const column = width > 1 ? { column: worstAt } : {};
       found.push({
         kind: 'out-of-range',
         tensor: name,
         where,
-        message: `${outside} of ${tensor.data.length} values of ${where} "${name}" are outside [${min}, ${max}] (e.g. ${worst})`,
-        details: { count: outside, of: tensor.data.length, min, max, value: worst },
+        message:
+          `${outside} of ${data.length} values of ${where} "${name}" are outside their range ` +
+          `(e.g. ${worst}${width > 1 ? ` in column ${worstAt}` : ''}, outside [${min}, ${max}])`,
+        details: { count: outside, of: data.length, min, max, value: worst, ...column },
       });
     }
     return found;
   }
 }
 
-/** A top-1 score under `min`, or a top-two margin under `margin`, in any row of the output. */
-function lowConfidence(config: NonNullable<Monitoring['confidence']>, outputs: Outputs): Anomaly | undefined {
-  const output = outputs[config.output];
-  if (!output) return undefined;
-  const rows = output.type === 'predictions' ? output.data.map((row) => row.map((p) => p.score)) : scoreRows(output);
-  const min = config.min ?? 0.5;
-  const margin = config.margin ?? 0.1;
-  for (const row of rows) {
-    const [first = Number.NaN, second = Number.NEGATIVE_INFINITY] = [...row].sort((a, b) => b - a);
-    if (first < min || first - second < margin) {
-      return {
-        kind: 'low-confidence',
-        tensor: config.output,
-        where: 'output',
-        message: `output "${config.output}": top score ${first.toFixed(3)}, margin ${(first - second).toFixed(3)} (thresholds ${min}, ${margin})`,
-        details: { top: first, margin: first - second, min, marginMin: margin },
-      };
-    }
-  }
-  return undefined;
+/** Bounds per column (one for the whole tensor), or none. */
+interface ColumnRange {
+  readonly lows: readonly number[];
+  readonly highs: readonly number[];
 }
 
-function scoreRows(output: Outputs[string]): number[][] {
-  if (output.type !== 'float32' && output.type !== 'float64') return [];
-  const width = output.dims.at(-1) ?? output.data.length;
-  if (width === 0) return [];
-  return Array.from({ length: output.data.length / width }, (_, r) =>
-    Array.from(output.data.subarray(r * width, (r + 1) * width)),
-  );
+const unbounded: ColumnRange = { lows: [Number.NEGATIVE_INFINITY], highs: [Number.POSITIVE_INFINITY] };
+
+/**
+ * A manifest range as bounds per column; undefined when there is none, or when its columns do
+ * not match the tensor's last axis (a range written for another shape judges nothing).
+ */
+function columnRange(
+  range: NonNullable<Monitoring['ranges']>[string] | undefined,
+  dims: readonly number[],
+): ColumnRange | undefined {
+  if (!range) return undefined;
+  if (typeof range.min === 'number' && typeof range.max === 'number') return { lows: [range.min], highs: [range.max] };
+  const lows = typeof range.min === 'number' ? [range.min] : range.min;
+  const highs = typeof range.max === 'number' ? [range.max] : range.max;
+  if (lows.length > 1 && dims.at(-1) !== lows.length) return undefined;
+  return { lows, highs };
+}
+
+/** A drift judgement as an anomaly: the worst feature, both measures, the level reached. */
+function driftAnomaly(name: string, where: 'input' | 'output', judgement: DriftJudgement): Anomaly {
+  const { level, excess, feature, name: column, psi, js, samples, drifting, measure, warn, alarm } = judgement;
+  const which = column === undefined ? `feature ${feature}` : `feature ${feature} ("${column}")`;
+  const others = drifting > 1 ? ` (${drifting} features past ${warn})` : '';
+  return {
+    kind: 'drift',
+    tensor: name,
+    where,
+    message:
+      `${where} "${name}" ${which} has drifted from its reference over the last ${samples} samples: ` +
+      `PSI ${psi.toFixed(3)}, JS ${js.toFixed(3)} bits; ${measure} ${excess.toFixed(3)} above chance, ` +
+      `past its ${level} threshold ${level === 'alarm' ? alarm : warn}${others}`,
+    details: {
+      level,
+      feature,
+      ...(column === undefined ? {} : { name: column }),
+      psi,
+      js,
+      excess,
+      samples,
+      drifting,
+      measure,
+      warn,
+      alarm,
+    },
+  };
 }

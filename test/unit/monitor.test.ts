@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { AnomalyLimiter } from '../../src/monitor/anomaly-limiter.js';
 import { RunMonitor } from '../../src/monitor/detect.js';
-import type { Anomaly, Predictions, Tensor } from '../../src/types.js';
+import type { Anomaly, Tensor } from '../../src/types.js';
 
 const f32 = (values: number[], dims = [1, values.length]): Tensor => ({ type: 'float32', data: Float32Array.from(values), dims });
 
@@ -28,29 +28,76 @@ describe('RunMonitor', () => {
     expect(monitor.outputs({ y: f32([-1, 1]) }, {})).toEqual([]);
   });
 
-  test('low confidence: top-1 under the minimum, or the top two too close', () => {
-    const monitor = new RunMonitor({ confidence: { output: 'p', min: 0.5, margin: 0.1 } });
+  test('per-column ranges: each column of the last axis against its own bounds', () => {
+    const monitor = new RunMonitor({ ranges: { x: { min: [18, -3], max: [95, 3] } } });
+    expect(monitor.inputs({ x: f32([40, 2.5, 90, -2.9], [2, 2]) })).toEqual([]);
+    expect(monitor.inputs({ x: f32([17, 0, 40, 9], [2, 2]) })[0]).toMatchObject({
+      kind: 'out-of-range',
+      details: { count: 2, column: 0, min: 18, max: 95, value: 17 },
+    });
+    // The column with the value farthest from zero is the example: 9 > 3 in column 1.
+    expect(monitor.inputs({ x: f32([40, 9], [1, 2]) })[0]).toMatchObject({ details: { column: 1, min: -3, max: 3, value: 9 } });
+    // A tensor of another width is not judged by a range written for two columns.
+    expect(monitor.inputs({ x: f32([1000, 1000, 1000], [1, 3]) })).toEqual([]);
+  });
+
+  test('drift: a column drifted from its reference bins is an anomaly of the tensor, once 100 rows are in', () => {
+    const monitor = new RunMonitor({
+      drift: {
+        reference: {
+          x: {
+            features: [
+              { edges: [0], proportions: [1, 1] },
+              { name: 'hours', edges: [0], proportions: [50, 50] },
+            ],
+          },
+        },
+      },
+    });
+    // Column 0 alternates around 0; column 1 sits below 0 on every row.
+    const run = (i: number) => monitor.inputs({ x: f32([i % 2 ? 1 : -1, -1], [1, 2]) });
+    for (let i = 0; i < 99; i++) expect(run(i)).toEqual([]);
+    expect(run(99)).toEqual([
+      {
+        kind: 'drift',
+        tensor: 'x',
+        where: 'input',
+        message: expect.stringContaining('feature 1 ("hours")'),
+        details: expect.objectContaining({ level: 'alarm', feature: 1, name: 'hours', samples: 100, drifting: 1 }),
+      },
+    ]);
+  });
+
+  test('drift is reported once per episode: as it starts, as it worsens, and after a quiet spell anew', () => {
+    const monitor = new RunMonitor({
+      drift: { window: 100, reference: { x: { features: [{ edges: [0, 1], proportions: [1, 1, 1] }] } } },
+    });
+    const run = (value: number) => monitor.inputs({ x: f32([value], [1, 1]) }).map((a) => a.details.level);
+    const even = (i: number) => [-1, 0.5, 2][i % 3] as number;
+    const reports: unknown[] = [];
+    for (let i = 0; i < 100; i++) reports.push(...run(even(i)));
+    expect(reports).toEqual([]);
+    // Every value in the high bin: the window crosses warn, then alarm, reported once each.
+    for (let i = 0; i < 100; i++) reports.push(...run(2));
+    expect(reports).toEqual(['warn', 'alarm']);
+    // Back to even for a whole window, and 50 quiet runs: the next drift is a new episode.
+    for (let i = 0; i < 160; i++) reports.push(...run(even(i)));
+    expect(reports).toEqual(['warn', 'alarm']);
+    for (let i = 0; i < 100; i++) reports.push(...run(2));
+    expect(reports).toEqual(['warn', 'alarm', 'warn', 'alarm']);
+  });
+
+  test('confidence: one unsure row is no anomaly; a window of them is a collapse', () => {
+    const monitor = new RunMonitor({ confidence: { output: 'p', min: 0.5, margin: 0.1, expected: 0.1 } });
     const probs = (values: number[]) => ({ p: f32(values) });
     expect(monitor.outputs({}, probs([0.9, 0.05, 0.05]))).toEqual([]);
-    expect(monitor.outputs({}, probs([0.4, 0.3, 0.3]))[0]).toMatchObject({
-      kind: 'low-confidence',
-      details: { top: expect.closeTo(0.4, 6) },
-    });
+    expect(monitor.outputs({}, probs([0.4, 0.3, 0.3]))).toEqual([]);
+    for (let run = 0; run < 97; run++) monitor.outputs({}, probs([0.52, 0.48, 0]));
     expect(monitor.outputs({}, probs([0.52, 0.48, 0]))[0]).toMatchObject({
-      kind: 'low-confidence',
-      details: { margin: expect.closeTo(0.04, 6) },
+      kind: 'confidence-collapse',
+      tensor: 'p',
+      details: { rows: 100, low: 99, expected: 0.1, margin: expect.closeTo(0.04, 6) },
     });
-    const predictions: Predictions = {
-      type: 'predictions',
-      data: [
-        [
-          { index: 1, score: 0.55 },
-          { index: 0, score: 0.5 },
-        ],
-      ],
-      dims: [1, 2],
-    };
-    expect(monitor.outputs({}, { p: predictions })[0]).toMatchObject({ kind: 'low-confidence', tensor: 'p' });
   });
 });
 

@@ -36,7 +36,9 @@ describe('parseManifest', () => {
 
   test('keeps the canary section and the monitoring one', () => {
     const monitoring = { nonFinite: false, ranges: { x: { min: 0, max: 1 } } };
-    const canary = [{ inputs: { x: { type: 'float32', dims: [1, 2], data: [1, 2] } }, outputs: { y: { data: [3] } }, atol: 0.01 }];
+    const canary = [
+      { inputs: { x: { type: 'float32', dims: [1, 2], data: [1, 2] } }, outputs: { y: { data: [3] } }, atol: 0.01 },
+    ];
     const manifest = parseManifest(JSON.stringify({ ...good(), monitoring, canary }), url);
     expect(manifest).toMatchObject({ monitoring, canary });
   });

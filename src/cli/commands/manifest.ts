@@ -5,20 +5,24 @@ import { type Manifest, type ManifestFile, type ManifestVariant, manifestFormat 
 import { signManifest } from '../../artifacts/manifest-signature.js';
 import { parseManifest } from '../../artifacts/parse-manifest.js';
 import { ManifestError } from '../../errors.js';
-import { listFlag, parseCommandArgs, stringFlag } from '../lib/args.js';
+import { maxBins } from '../../monitor/bin-window.js';
+import { listFlag, type ParsedArgs, parseCommandArgs, stringFlag } from '../lib/args.js';
 import { CliError, fileError, UsageError } from '../lib/cli-error.js';
 import { hashFile } from '../lib/hash-file.js';
 import { defaultModelId } from '../lib/model-id.js';
 import { createProgress, formatBytes, progressThresholdBytes } from '../lib/progress.js';
 import { readOnnx } from '../lib/read-onnx.js';
 import { relativeUrl } from '../lib/relative-url.js';
+import { type MonitoringRequest, sampleMonitoring } from '../lib/sample-monitoring.js';
+import { readSamples } from '../lib/samples-file.js';
 import { readSigningKey } from '../lib/signing-key.js';
 import { readTransforms } from '../lib/transforms-file.js';
 
 export const manifestUsage = `Usage: webinfer manifest <model.onnx> [options]
 
-Writes a webinfer/manifest@1 file for an ONNX model: its inputs and outputs, and the size and
-SHA-256 of the model file and of every external-data file the model references.
+Writes a webinfer/manifest@1 file for an ONNX model: its inputs and outputs, the size and
+SHA-256 of the model file and of every external-data file the model references, and with
+--samples what the runtime's monitoring compares live values with.
 
 Options:
   --id ID            the model's id (default: the file name without .onnx, lowercased)
@@ -32,6 +36,25 @@ Options:
   --tokenizer FILE   a tokenizer.json (Hugging Face format) for a "text" transform
   --transforms FILE  preprocessing and postprocessing, as the manifest's "transforms" section
                      (JSON: { "inputs": { NAME: [ops] }, "outputs": { NAME: [ops] } })
+  --samples FILE     sample inputs (and optionally outputs) the model was trained or validated on,
+                     from which the manifest's "monitoring" section gets each tensor's range
+                     and reference bins for drift, per column of its last axis. JSON:
+                       { "inputs":  { NAME: [sample, ...] },
+                         "outputs": { NAME: [sample, ...] } }     ("outputs" optional)
+                     one sample per item fed, as the model takes it (after preprocessing): a
+                     number, a row of numbers (one per feature, e.g. [0.2, 41, 3]), or nested
+                     arrays (an image [3][224][224]; the innermost arrays are rows); null is a
+                     missing value. Without "outputs" the model is run on each sample (batch
+                     of 1) with onnxruntime-web in Node. Give thousands: ranges are the samples'
+                     min and max, which about 2/(n + 1) of clean values fall outside.
+  --bins N           bins per feature for drift, at quantiles of the samples (default 5: few
+                     bins suit the runtime's 150-sample window)
+  --summarize NAME   bin each sample's mean of NAME rather than its columns, and give it one
+                     range (images, audio, embeddings: "item-mean" in the manifest). Repeat
+                     for more.
+  --confidence OUTPUT  watch OUTPUT as a classifier's scores: with --samples, the share of unsure
+                     rows in the samples becomes the expected one (softmaxed first when the
+                     transforms start that output with a softmax)
   -h, --help         show this help
 `;
 
@@ -56,6 +79,10 @@ export async function manifest(argv: readonly string[]): Promise<void> {
       variant: { type: 'string', multiple: true },
       transforms: { type: 'string' },
       tokenizer: { type: 'string' },
+      samples: { type: 'string' },
+      bins: { type: 'string' },
+      summarize: { type: 'string', multiple: true },
+      confidence: { type: 'string' },
     },
     manifestUsage,
   );
@@ -74,6 +101,7 @@ export async function manifest(argv: readonly string[]): Promise<void> {
   const variants = listFlag(args, 'variant').map(parseVariantFlag);
   const transformsFile = stringFlag(args, 'transforms');
   const transforms = transformsFile === undefined ? undefined : await readTransforms(transformsFile);
+  const monitoringRequest = await readMonitoringFlags(args);
   const id = stringFlag(args, 'id') ?? defaultModelId(model);
   const version = stringFlag(args, 'version') ?? defaultVersion;
   const out = stringFlag(args, 'out');
@@ -99,6 +127,12 @@ export async function manifest(argv: readonly string[]): Promise<void> {
       ...(same(build.outputs, base.outputs) ? {} : { outputs: build.outputs }),
     });
   }
+  const monitoring = await sampleMonitoring(monitoringRequest, {
+    model,
+    build: base,
+    transforms,
+    warn: (message) => process.stderr.write(message),
+  });
   const tokenizer = stringFlag(args, 'tokenizer');
   const files =
     tokenizer === undefined
@@ -114,6 +148,7 @@ export async function manifest(argv: readonly string[]): Promise<void> {
     ...(base.precision === 'float32' ? {} : { precision: base.precision }),
     ...(builds.length > 0 ? { variants: builds } : {}),
     ...(transforms ? { transforms } : {}),
+    ...(monitoring ? { monitoring } : {}),
   };
   const signed = signingKey === undefined ? unsigned : await signManifest(unsigned, signingKey);
   validate(signed, manifestUrl, args.values);
@@ -157,7 +192,27 @@ async function describeBuild(model: string, { outFile, out }: { outFile: string;
   await warnOfHugeFiles(planned);
   const files: ManifestFile[] = [];
   for (const entry of planned) files.push(await describeFile(entry, { model, outDir: dirname(outFile) }));
-  return { files, inputs: graph.inputs, outputs: graph.outputs, precision: graph.precision };
+  return { files, inputs: graph.inputs, outputs: graph.outputs, precision: graph.precision, externalData: graph.externalData };
+}
+
+/** `--samples`, `--bins`, `--summarize` and `--confidence`, checked before any hashing. */
+async function readMonitoringFlags(args: ParsedArgs): Promise<MonitoringRequest> {
+  const file = stringFlag(args, 'samples');
+  const binsFlag = stringFlag(args, 'bins');
+  const summarize = listFlag(args, 'summarize');
+  if (file === undefined && (binsFlag !== undefined || summarize.length > 0)) {
+    throw new UsageError('--bins and --summarize shape the bins of --samples; give --samples FILE too', manifestUsage);
+  }
+  const bins = binsFlag === undefined ? undefined : Number(binsFlag);
+  if (bins !== undefined && !(Number.isInteger(bins) && bins >= 2 && bins <= maxBins)) {
+    throw new UsageError(`--bins must be a whole number from 2 to ${maxBins}, got ${binsFlag}`, manifestUsage);
+  }
+  return {
+    samples: file === undefined ? undefined : { file, content: await readSamples(file) },
+    bins,
+    summarize,
+    confidence: stringFlag(args, 'confidence'),
+  };
 }
 
 /**

@@ -1,0 +1,151 @@
+import type { Tensor } from '../types.js';
+import { DriftFeature, type FeatureDivergence } from './drift-feature.js';
+import { type DriftConfig, type DriftReference, driftDefaults } from './drift-schema.js';
+
+/** How a drift section judges its windows, defaults filled in. */
+export interface DriftOptions {
+  readonly window: number;
+  readonly minSamples: number;
+  readonly measure: 'psi' | 'js';
+  readonly warn: number;
+  readonly alarm: number;
+}
+
+/** The worst-drifted feature of a tensor, when it has crossed `warn`. */
+export interface DriftJudgement extends FeatureDivergence {
+  readonly level: 'warn' | 'alarm';
+  /** The judged measure less what a window of this size shows by chance (see {@link chanceDivergence}). */
+  readonly excess: number;
+  /** The feature's index along the last axis (0 for `item-mean`), and its name if the reference gives one. */
+  readonly feature: number;
+  readonly name: string | undefined;
+  /** How many of the tensor's features are at `warn` or past it. */
+  readonly drifting: number;
+  readonly measure: DriftOptions['measure'];
+  readonly warn: number;
+  readonly alarm: number;
+}
+
+/** The `drift` section's options, defaults filled in. */
+export function driftOptions(config: Omit<DriftConfig, 'reference'> = {}): DriftOptions {
+  return {
+    window: config.window ?? driftDefaults.window,
+    minSamples: config.minSamples ?? driftDefaults.minSamples,
+    measure: config.measure ?? driftDefaults.measure,
+    warn: config.warn ?? driftDefaults.warn,
+    alarm: config.alarm ?? driftDefaults.alarm,
+  };
+}
+
+/**
+ * What `measure` averages on `samples` values drawn from the reference itself, in `bins` bins:
+ * PSI is about χ²(bins − 1) / samples (it is the symmetric Kullback–Leibler divergence, whose
+ * small-sample bias that is), JS in bits about an (8 ln 2)th of it. Raw PSI on a window of 100
+ * values in 10 bins averages 0.09 with no drift at all, next to a warning threshold of 0.1;
+ * judging the excess over this keeps thresholds meaning the same for any window, and is what
+ * the raw index tends to as the window grows.
+ */
+export function chanceDivergence(measure: DriftOptions['measure'], bins: number, samples: number): number {
+  const psi = (bins - 1) / samples;
+  return measure === 'psi' ? psi : psi / (8 * Math.LN2);
+}
+
+/**
+ * One tensor's drift: what a run gives of each feature (see `driftSchema` for what a sample is)
+ * goes into that feature's sliding window, and the feature furthest from its reference is
+ * judged. A tensor whose last axis does not match the reference's features is left alone.
+ */
+export class DriftWatch {
+  readonly #features: DriftFeature[];
+  readonly #names: (string | undefined)[];
+  readonly #itemMean: boolean;
+  readonly #options: DriftOptions;
+
+  constructor(reference: DriftReference, options: DriftOptions = driftOptions()) {
+    this.#options = options;
+    this.#itemMean = reference.sample === 'item-mean';
+    this.#features = reference.features.map(({ edges, proportions }) => new DriftFeature(edges, proportions, options.window));
+    this.#names = reference.features.map((feature) => feature.name);
+  }
+
+  /** Adds a run's values of this tensor to the windows. */
+  observe(tensor: Tensor): void {
+    const values = plainValues(tensor);
+    if (!values) return;
+    if (this.#itemMean) this.#observeItems(values, tensor.dims);
+    else this.#observeRows(values, tensor.dims);
+  }
+
+  /**
+   * The feature that drifted most, if any feature with `minSamples` in its window exceeds what
+   * chance gives by `warn` or more (`alarm`: by that much or more).
+   */
+  judge(): DriftJudgement | undefined {
+    const { minSamples, measure, warn, alarm } = this.#options;
+    let worst: FeatureDivergence | undefined;
+    let worstExcess = Number.NEGATIVE_INFINITY;
+    let worstAt = -1;
+    let drifting = 0;
+    for (const [i, feature] of this.#features.entries()) {
+      if (feature.samples < minSamples) continue;
+      const divergence = feature.divergence();
+      const excess = divergence[measure] - chanceDivergence(measure, feature.bins, divergence.samples);
+      if (excess < warn) continue;
+      drifting++;
+      if (excess > worstExcess) {
+        worst = divergence;
+        worstExcess = excess;
+        worstAt = i;
+      }
+    }
+    if (!worst) return undefined;
+    const level = worstExcess >= alarm ? 'alarm' : 'warn';
+    return { ...worst, level, excess: worstExcess, feature: worstAt, name: this.#names[worstAt], drifting, measure, warn, alarm };
+  }
+
+  #observeRows(values: ArrayLike<number>, dims: readonly number[]): void {
+    const features = this.#features;
+    const width = features.length;
+    if (width > 1 && dims.at(-1) !== width) return;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
+      if (Number.isFinite(value)) features[i % width]?.push(value);
+    }
+  }
+
+  #observeItems(values: ArrayLike<number>, dims: readonly number[]): void {
+    const items = dims.length === 0 ? 1 : (dims[0] as number);
+    const per = items > 0 ? values.length / items : 0;
+    const feature = this.#features[0];
+    if (!feature || !Number.isInteger(per) || per === 0) return;
+    for (let item = 0; item < items; item++) {
+      let sum = 0;
+      let count = 0;
+      for (let i = item * per; i < (item + 1) * per; i++) {
+        const value = values[i] as number;
+        if (Number.isFinite(value)) {
+          sum += value;
+          count++;
+        }
+      }
+      if (count > 0) feature.push(sum / count);
+    }
+  }
+}
+
+/** The values of a tensor that holds plain numbers: float16 (raw bits), 64-bit and bool are not binned. */
+function plainValues(tensor: Tensor): ArrayLike<number> | undefined {
+  switch (tensor.type) {
+    case 'float32':
+    case 'float64':
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+    case 'uint16':
+    case 'int32':
+    case 'uint32':
+      return tensor.data;
+    default:
+      return undefined;
+  }
+}
