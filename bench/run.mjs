@@ -31,6 +31,7 @@ import {
   summarizeP2,
   summarizeP3,
   summarizeP6,
+  summarizeP8,
   summarizeP9,
   summarizeStorage,
 } from './lib/summary.mjs';
@@ -52,7 +53,7 @@ const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',
 );
 const onlyArg = process.argv.indexOf('--only');
 const only = new Set(
-  onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'p9', 'storage', 'anomaly'],
+  onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'p8', 'p9', 'storage', 'anomaly'],
 );
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
@@ -114,6 +115,7 @@ let huge;
 let p6;
 /** @type {Report['p9']} */
 let p9;
+const p8 = /** @type {Report['p8']} */ ([]);
 /** @type {boolean[]} */
 const isolation = [];
 let failures = 0;
@@ -182,6 +184,15 @@ try {
     raw.p6 = result;
     p6 = summarizeP6(result);
   }
+  if (only.has('p8')) {
+    for (const model of models) {
+      /** @type {(import('./shared/protocol.js').P8Result | import('./lib/summary.mjs').Failed)[]} */
+      const results = [];
+      for (const onFirst of [true, false]) results.push(await attempt({ kind: 'p8', model, warmup, blocks: 20, onFirst }));
+      raw[`p8-${model}`] = results;
+      p8.push(summarizeP8(results));
+    }
+  }
   if (only.has('p9')) {
     /** @type {import('./shared/protocol.js').P9Result | import('./lib/summary.mjs').Failed} */
     const result = await attempt({ kind: 'p9', runs: 30 });
@@ -224,7 +235,7 @@ const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
 writeFileSync(
   resultsPath,
-  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p9, storage, huge, p7, anomaly }, raw }, null, 2)}\n`,
+  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p8, p9, storage, huge, p7, anomaly }, raw }, null, 2)}\n`,
 );
-printReport({ meta, p1, p2, echo, p3, p6, p9, storage, huge, p7, anomaly, resultsPath });
+printReport({ meta, p1, p2, echo, p3, p6, p8, p9, storage, huge, p7, anomaly, resultsPath });
 if (failures > 0 || (anomaly && 'error' in anomaly)) process.exitCode = 1;

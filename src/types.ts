@@ -358,7 +358,6 @@ export interface RuntimeEvents {
 export type AnomalyKind =
   | 'non-finite'
   | 'out-of-range'
-  | 'low-confidence'
   | 'latency'
   | 'error-rate'
   | 'canary'

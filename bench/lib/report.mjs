@@ -11,6 +11,7 @@ import { isFailed } from './summary.mjs';
 /** @typedef {import('./summary.mjs').P1Summary} P1Summary */
 /** @typedef {import('./summary.mjs').StorageSummary} StorageSummary */
 /** @typedef {import('./summary.mjs').P6Summary} P6Summary */
+/** @typedef {import('./summary.mjs').P8Summary} P8Summary */
 /** @typedef {import('./summary.mjs').P9Summary} P9Summary */
 /**
  * @typedef {object} Report
@@ -22,6 +23,7 @@ import { isFailed } from './summary.mjs';
  * @property {Record<ModelName, { webinfer: P3Summary | Failed, mainThread: P3Summary | Failed }>} p3
  * @property {(StorageSummary | (Failed & { chunkBytes: number }))[]} storage
  * @property {P6Summary | Failed | undefined} p6
+ * @property {(P8Summary | Failed)[]} p8
  * @property {P9Summary | Failed | undefined} p9
  * @property {import('../shared/protocol.js').HugeResult | Failed | undefined} huge
  * @property {{ files: string[], gzip: number, gzipWithComlink: number }} p7
@@ -38,6 +40,7 @@ const goals = {
   p6Ratio: 1.15,
   p7Bytes: 15_000,
   p9Ratio: 1.0,
+  p8Ratio: 1.02,
   /** Calls from an injected fault to its anomaly, and the share of clean calls that report one. */
   anomalyDelay: 200,
   anomalyFalseAlarmRate: 0.005,
@@ -136,6 +139,7 @@ export function printReport(report) {
   for (const m of Object.keys(p3)) console.log(p3Line(/** @type {ModelName} */ (m), p3[/** @type {ModelName} */ (m)]));
   for (const s of storage) console.log(storageLines(s));
   if (report.p6) console.log(p6Line(report.p6));
+  for (const s of report.p8) console.log(p8Line(s));
   if (report.p9) console.log(p9Line(report.p9));
   if (report.huge) console.log(hugeLine(report.huge));
   console.log(
@@ -191,6 +195,18 @@ function p6Line(s) {
     `(a) oneByOne=${s.sequentialMs.toFixed(1)}ms (a)/concurrent=${s.speedup.toFixed(2)}; mean batch ${s.meanBatchSize.toFixed(1)}` +
     `${s.verified ? '' : ' [batching not verified]'}\n` +
     `P2 while the queue is busy: transit (rt - workerMs) median ${ms(s.busyTransitMs)}ms, idle ${ms(s.idleTransitMs)}ms`
+  );
+}
+
+/** @param {P8Summary | Failed} s */
+function p8Line(s) {
+  if (isFailed(s)) return `P8 FAILED: ${firstLine(s)}`;
+  return (
+    `P8 ${s.model.padEnd(5)} monitors+telemetry on=${ms(s.onMs)}ms off=${ms(s.offMs)}ms ratio=${s.ratio.toFixed(3)} ` +
+    `(goal <= ${goals.p8Ratio}) ${verdict(s.ratio <= goals.p8Ratio)} (paired blocks; pooled ${s.pooledRatio.toFixed(3)}); ` +
+    `session.run on=${ms(s.onInferenceMs)}ms ` +
+    `off=${ms(s.offInferenceMs)}ms ratio=${s.inferenceRatio.toFixed(3)}; in the worker on=${ms(s.onWorkerMs)}ms ` +
+    `off=${ms(s.offWorkerMs)}ms; ${s.calls} calls a side, alternated in blocks of 40, both session orders`
   );
 }
 

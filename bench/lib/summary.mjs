@@ -183,6 +183,62 @@ export function summarizeP6(p6) {
 }
 
 /**
+ * P8: medians of each side's round trips over the alternated blocks of both runs (each order of
+ * making the two sessions). `ratio` is monitoring on ÷ off, the goal's figure: the median over
+ * pairs of neighbouring blocks of their medians' ratio (`pooledRatio`: of all calls); `inferenceRatio`
+ * the same for `session.run` alone in the worker, which monitoring does not touch: how far two
+ * sessions differ by themselves.
+ *
+ * @typedef {{ model: string, onMs: number, offMs: number, ratio: number, pooledRatio: number, onInferenceMs: number,
+ *   offInferenceMs: number, inferenceRatio: number, onWorkerMs: number, offWorkerMs: number, calls: number }} P8Summary
+ */
+
+/**
+ * @param {(import('../shared/protocol.js').P8Result | Failed)[]} runs both orders of making the sessions, pooled
+ * @returns {P8Summary | Failed}
+ */
+export function summarizeP8(runs) {
+  const failed = runs.find(isFailed);
+  if (failed) return failed;
+  const done = /** @type {import('../shared/protocol.js').P8Result[]} */ (runs);
+  /** @param {'on' | 'off' | 'onInference' | 'offInference' | 'onWorker' | 'offWorker'} key */
+  const pooled = (key) => done.flatMap((run) => run[key]);
+  const p8 = {
+    model: done[0]?.model ?? '',
+    on: pooled('on'),
+    off: pooled('off'),
+    onInference: pooled('onInference'),
+    offInference: pooled('offInference'),
+    onWorker: pooled('onWorker'),
+    offWorker: pooled('offWorker'),
+  };
+  const onMs = median(p8.on);
+  const offMs = median(p8.off);
+  const onInferenceMs = median(p8.onInference);
+  const offInferenceMs = median(p8.offInference);
+  // Paired: each block of 40 calls against the other side's block beside it in time, so that
+  // the machine's load, which drifts over a run, cancels; the median of those ratios.
+  const blocks = p8.on.length / 40;
+  const blockRatios = Array.from(
+    { length: blocks },
+    (_, b) => median(p8.on.slice(b * 40, b * 40 + 40)) / median(p8.off.slice(b * 40, b * 40 + 40)),
+  );
+  return {
+    model: p8.model,
+    onMs,
+    offMs,
+    ratio: median(blockRatios),
+    pooledRatio: onMs / offMs,
+    onInferenceMs,
+    offInferenceMs,
+    inferenceRatio: onInferenceMs / offInferenceMs,
+    onWorkerMs: median(p8.onWorker),
+    offWorkerMs: median(p8.offWorker),
+    calls: p8.on.length,
+  };
+}
+
+/**
  * P9': medians of the alternated runs. `ratio` is webinfer (ImageData through the worker) ÷ the
  * main-thread canvas path, the goal's figure.
  *

@@ -6,6 +6,7 @@ import { benchWarmStart, fromManifest, singleFile } from './p1.js';
 import { benchRoundTrip } from './p2.js';
 import { benchMainThread, benchWebinfer } from './p3.js';
 import { benchBatching } from './p6.js';
+import { benchMonitoring } from './p8.js';
 import { benchImagePreprocessing } from './p9.js';
 import { benchStorage, largeManifest } from './storage.js';
 import { workloads } from './workloads.js';
@@ -35,6 +36,8 @@ window.bench = async (task: BenchTask) => {
     }
     case 'p6':
       return benchBatching(task);
+    case 'p8':
+      return benchMonitoring(task);
     case 'p9':
       return benchImagePreprocessing(task);
     case 'storage':

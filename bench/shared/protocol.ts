@@ -19,6 +19,14 @@ export type BenchTask =
   | { readonly kind: 'storage'; readonly chunkBytes: number }
   | { readonly kind: 'p6'; readonly runs: number }
   | { readonly kind: 'p9'; readonly runs: number }
+  | {
+      readonly kind: 'p8';
+      readonly model: ModelName;
+      readonly warmup: number;
+      readonly blocks: number;
+      /** Which of the two sessions is made first (the runner runs both orders). */
+      readonly onFirst: boolean;
+    }
   | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
@@ -92,6 +100,21 @@ export interface P6Result {
   /** Round trip − worker time of every concurrent request, and of a lone request after each run. */
   readonly busyTransitMs: number[];
   readonly idleTransitMs: number[];
+}
+
+/** P8, monitoring on against off (see bench/page/p8.ts): every call's milliseconds, per side. */
+export interface P8Result {
+  readonly kind: 'p8';
+  readonly model: ModelName;
+  /** Round trips with every monitor and telemetry on, and with the worker's monitors off. */
+  readonly on: number[];
+  readonly off: number[];
+  /** `session.run` in the worker, per side. */
+  readonly onInference: number[];
+  readonly offInference: number[];
+  /** Everything the worker did for the call (monitors included), per side. */
+  readonly onWorker: number[];
+  readonly offWorker: number[];
 }
 
 /** P9', image preprocessing (see bench/page/p9.ts): one entry per alternated run. */
@@ -188,7 +211,16 @@ export interface HugeLoad {
   };
 }
 
-export type BenchResult = P2Result | P3Result | EchoResult | P1Result | StorageResult | HugeResult | P6Result | P9Result;
+export type BenchResult =
+  | P2Result
+  | P3Result
+  | EchoResult
+  | P1Result
+  | StorageResult
+  | HugeResult
+  | P6Result
+  | P8Result
+  | P9Result;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;

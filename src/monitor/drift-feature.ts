@@ -12,30 +12,20 @@ export interface FeatureDivergence {
 }
 
 /**
- * One feature's sliding window against its reference bins. Both divergences are sums of one
- * term per bin, and once the window is full a sample changes two bins only (the one it lands
- * in, the one the oldest sample leaves), so they are kept up to date in O(1) per sample and
- * summed afresh only while the window fills, or every `capacity` samples to shed rounding.
+ * One feature's sliding window against its reference bins. A sample only moves the window's
+ * bin counts (a binary search over the edges and two counters: what every run pays, for every
+ * feature); the divergences are summed from the counts when asked, O(bins) with a logarithm a
+ * bin, which `DriftWatch` asks for every few samples, not every one.
  */
 export class DriftFeature {
   readonly #window: BinWindow;
   readonly #expected: Float64Array;
-  readonly #psiTerms: Float64Array;
-  readonly #jsTerms: Float64Array;
-  #psi = 0;
-  #js = 0;
-  /** Whether the terms describe the window as it is now. */
-  #current = false;
-  /** Samples since the sums were last made afresh. */
-  #updates = 0;
 
   /** `proportions` (or counts) per bin, one more than `edges`; normalised here. */
   constructor(edges: readonly number[], proportions: readonly number[], capacity: number) {
     this.#window = new BinWindow(edges, capacity);
     const total = proportions.reduce((sum, share) => sum + share, 0);
     this.#expected = Float64Array.from(proportions, (share) => share / total);
-    this.#psiTerms = new Float64Array(this.#expected.length);
-    this.#jsTerms = new Float64Array(this.#expected.length);
   }
 
   /** How many bins the reference has. */
@@ -49,51 +39,24 @@ export class DriftFeature {
   }
 
   push(value: number): void {
-    const window = this.#window;
-    const filling = window.size < window.capacity;
-    window.push(value);
-    if (filling || !this.#current || ++this.#updates >= window.capacity) {
-      this.#current = false;
-      return;
-    }
-    const { added, evicted } = window.last;
-    if (added === evicted) return;
-    this.#update(added);
-    this.#update(evicted);
+    this.#window.push(value);
   }
 
-  /** The divergences of the window from the reference (0 for an empty window). */
-  divergence(): FeatureDivergence {
-    if (!this.#current) this.#recompute();
-    return { psi: this.#psi, js: Math.max(0, this.#js), samples: this.#window.size };
-  }
-
-  #update(bin: number): void {
-    const actual = this.#window.count(bin) / this.#window.size;
-    const expected = this.#expected[bin] ?? 0;
-    const psi = stabilityTerm(actual, expected);
-    const js = jensenShannonTerm(actual, expected);
-    this.#psi += psi - (this.#psiTerms[bin] ?? 0);
-    this.#js += js - (this.#jsTerms[bin] ?? 0);
-    this.#psiTerms[bin] = psi;
-    this.#jsTerms[bin] = js;
-  }
-
-  #recompute(): void {
+  /** One of the divergences alone (the judged one), 0 for an empty window. */
+  measure(measure: 'psi' | 'js'): number {
     const size = this.#window.size;
-    this.#psi = 0;
-    this.#js = 0;
-    if (size > 0) {
-      for (let bin = 0; bin < this.#expected.length; bin++) {
-        const actual = this.#window.count(bin) / size;
-        const expected = this.#expected[bin] ?? 0;
-        this.#psiTerms[bin] = stabilityTerm(actual, expected);
-        this.#jsTerms[bin] = jensenShannonTerm(actual, expected);
-        this.#psi += this.#psiTerms[bin] ?? 0;
-        this.#js += this.#jsTerms[bin] ?? 0;
-      }
+    if (size === 0) return 0;
+    const term = measure === 'psi' ? stabilityTerm : jensenShannonTerm;
+    let sum = 0;
+    for (let bin = 0; bin < this.#expected.length; bin++) {
+      sum += term(this.#window.count(bin) / size, this.#expected[bin] as number);
     }
-    this.#current = size > 0;
-    this.#updates = 0;
+    // Rounding can leave JS a hair below zero for identical distributions.
+    return Math.max(0, sum);
+  }
+
+  /** Both divergences of the window from the reference. */
+  divergence(): FeatureDivergence {
+    return { psi: this.measure('psi'), js: this.measure('js'), samples: this.#window.size };
   }
 }
