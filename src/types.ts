@@ -228,6 +228,11 @@ export interface LoadTimings {
   readonly downloadMs: number;
   /** Creating the session on the backend that took it, failed backends included. */
   readonly sessionMs: number;
+  /**
+   * The manifest's canary run on the chosen backend (its warm-up: the first runs that allocate
+   * and compile), when it has one; included in `sessionMs`.
+   */
+  readonly warmupMs?: number;
 }
 
 /** `createRuntime({ cache })` in detail; `cache: true` is `{}`. */

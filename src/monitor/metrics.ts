@@ -4,8 +4,12 @@ import { Histogram, type HistogramSnapshot } from './histogram.js';
 
 /** Phases of one inference, as `runDetailed` times them. */
 export const runPhases = ['queue', 'preprocess', 'inference', 'postprocess', 'total'] as const;
-/** Phases of one load (`model.info.loadTimings`), and the first inference after it. */
-export const loadPhases = ['manifest', 'network', 'cacheRead', 'session', 'load', 'firstInference'] as const;
+/**
+ * Phases of one load (`model.info.loadTimings`), and the first inference after it. SHA-256 is
+ * checked as bytes stream, so verifying is inside `network` and `cacheRead`; `warmup` is the
+ * canary's run, for models whose manifest has one.
+ */
+export const loadPhases = ['manifest', 'network', 'cacheRead', 'session', 'warmup', 'load', 'firstInference'] as const;
 
 export type RunPhase = (typeof runPhases)[number];
 export type LoadPhase = (typeof loadPhases)[number];
@@ -106,6 +110,7 @@ export class MetricsRegistry {
     histograms.network.record(seconds(timings.downloadMs));
     histograms.cacheRead.record(seconds(timings.cacheReadMs));
     histograms.session.record(seconds(timings.sessionMs));
+    if (timings.warmupMs !== undefined) histograms.warmup.record(seconds(timings.warmupMs));
     histograms.load.record(seconds(loadMs));
     series.firstRunPending = true;
   }

@@ -1,23 +1,11 @@
 import * as v from 'valibot';
 import { ManifestError } from '../errors.js';
+import { numericTypes, tensorFromNumbers } from '../lib/tensor-from-numbers.js';
 import type { Feeds, Tensor, TensorInfo, Tensors } from '../types.js';
 
 const name = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 const dims = v.array(v.pipe(v.number(), v.integer(), v.minValue(0)));
 const tolerance = v.pipe(v.number(), v.minValue(0));
-const numericTypes = [
-  'float32',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'bool',
-] as const;
 
 const elements = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const canaryTensor = v.pipe(
@@ -109,30 +97,7 @@ export async function runCanary(canary: Canary, infer: (feeds: Feeds) => Promise
 
 type CanaryTensor = Canary[number]['inputs'][string];
 
-function toTensor({ type, dims: shape, data }: CanaryTensor): Tensor {
-  const values = data.map(Number);
-  switch (type) {
-    case 'int64':
-      return { type, dims: shape, data: BigInt64Array.from(values, (x) => BigInt(Math.trunc(x))) };
-    case 'uint64':
-      return { type, dims: shape, data: BigUint64Array.from(values, (x) => BigInt(Math.trunc(x))) };
-    case 'bool':
-      return { type, dims: shape, data: Uint8Array.from(values, (x) => (x ? 1 : 0)) };
-    default: {
-      const arrays = {
-        float32: Float32Array,
-        float64: Float64Array,
-        int8: Int8Array,
-        uint8: Uint8Array,
-        int16: Int16Array,
-        uint16: Uint16Array,
-        int32: Int32Array,
-        uint32: Uint32Array,
-      };
-      return { type, dims: shape, data: arrays[type].from(values) } as Tensor;
-    }
-  }
-}
+const toTensor = ({ type, dims: shape, data }: CanaryTensor): Tensor => tensorFromNumbers(type, shape, data);
 
 /** An output's values as numbers (float16 decoded); undefined for strings. */
 function numbers(tensor: Tensor): ArrayLike<number> | undefined {

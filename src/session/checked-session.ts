@@ -16,7 +16,7 @@ export async function createCheckedSession(
   model: Uint8Array,
   canary: Canary | undefined,
   options: SessionOptions,
-): Promise<ChosenSession & { readonly canary?: CanaryInfo }> {
+): Promise<ChosenSession & { readonly canary?: CanaryInfo; readonly warmupMs?: number }> {
   if (!canary?.length) return createSession(model, options);
   const failed: { backend: ChosenSession['backend']; reason: string }[] = [];
   let backends = options.backends;
@@ -25,6 +25,7 @@ export async function createCheckedSession(
     const inputs = describeValues(chosen.session.inputMetadata);
     const outputs = describeValues(chosen.session.outputMetadata);
     let failure: string | undefined;
+    const started = performance.now();
     try {
       checkCanary(canary, inputs, outputs);
       failure = await runCanary(canary, async (feeds) => fromOrtOutputs(await chosen.session.run(toOrtFeeds(chosen.ort, feeds))));
@@ -43,6 +44,7 @@ export async function createCheckedSession(
         attempts,
         ...(fallbackReason ? { fallbackReason } : {}),
         canary: { cases: canary.length, passedOn: chosen.backend, failed },
+        warmupMs: performance.now() - started,
       };
     }
     await chosen.session.release();

@@ -48,7 +48,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
   const variant = artifacts.variant && variantInfo(artifacts.variant, request.variant, artifacts.variantFallbackReason);
   // A build that needs WebGPU features runs on WebGPU or not at all.
   const backends: readonly Backend[] = variant?.needs.length ? ['webgpu'] : request.backends;
-  let chosen: ChosenSession & { readonly canary?: CanaryInfo };
+  let chosen: ChosenSession & { readonly canary?: CanaryInfo; readonly warmupMs?: number };
   try {
     chosen = await createCheckedSession(artifacts.model, artifacts.canary, {
       backends,
@@ -76,7 +76,11 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     outputs: describeValues(chosen.session.outputMetadata),
     cache: cache.status(),
     loadMs: performance.now() - started,
-    loadTimings: { ...artifacts.timings, sessionMs: performance.now() - sessionStarted },
+    loadTimings: {
+      ...artifacts.timings,
+      sessionMs: performance.now() - sessionStarted,
+      ...(chosen.warmupMs === undefined ? {} : { warmupMs: chosen.warmupMs }),
+    },
     ...(fallbackReason ? { fallbackReason } : {}),
     ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
     ...(variant ? { variant } : {}),

@@ -46,6 +46,9 @@ test('a canary within tolerance: the first backend keeps the model', { timeout: 
   const model = await rt.load(withCanary(wasmY));
   expect(model.info.backend).toBe('webgpu');
   expect(model.info.canary).toEqual({ cases: 1, passedOn: 'webgpu', failed: [] });
+  // The canary's run is the model's warm-up, a load phase of its own.
+  expect(model.info.loadTimings.warmupMs).toBeGreaterThan(0);
+  expect(rt.metrics().models.find((m) => m.backend === 'webgpu')?.load.warmup.count).toBe(1);
   await model.dispose();
 });
 

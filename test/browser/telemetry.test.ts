@@ -112,6 +112,8 @@ test('31: an unreachable collector: batches wait in IndexedDB, and a later visit
 test('30: a batch past 32 KiB goes as several beacons under it; what was cut is counted', async () => {
   const at = endpoint();
   const rt = withTelemetry({ endpoint: at.collect }, { anomalies: { intervalMs: 0 } });
+  let events = 0;
+  rt.on('anomaly', () => events++);
   const model = await rt.load(models.mlpManifest);
   // NaN in, NaN out: two anomalies a run, every one an event (no rate limit here).
   for (let i = 0; i < 150; i++) await model.run(x([Number.NaN, 1, 2, 3]));
@@ -120,9 +122,12 @@ test('30: a batch past 32 KiB goes as several beacons under it; what was cut is 
   expect(arrivals.length).toBeGreaterThanOrEqual(2);
   for (const a of arrivals) expect(new TextEncoder().encode(a.body).length).toBeLessThanOrEqual(32 * 1024);
   const beacons = delivered(arrivals);
-  expect(beacons.flatMap((b) => b.anomalies)).toHaveLength(200);
-  expect(beacons[0]?.dropped.anomalies).toBe(100);
-  expect(beacons.flatMap((b) => b.anomalies).every((a) => a.kind === 'non-finite')).toBe(true);
+  const kept = beacons.flatMap((b) => b.anomalies);
+  expect(kept).toHaveLength(200);
+  // 300 non-finite ones, and on a busy machine maybe a latency spike or two besides.
+  expect(events).toBeGreaterThanOrEqual(300);
+  expect(beacons[0]?.dropped.anomalies).toBe(events - 200);
+  expect(kept.filter((a) => a.kind !== 'non-finite').every((a) => a.kind === 'latency')).toBe(true);
 });
 
 test('30: on pagehide the batch goes by sendBeacon, by keepalive fetch when it refuses, else to the queue', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { type NumericType, numericTypes, tensorFromNumbers } from '../../lib/tensor-from-numbers.js';
 import { CliError, fileError } from './cli-error.js';
 import type { TensorEntry } from './describe-values.js';
 import { flatValues, type Sample } from './monitoring-from-samples.js';
@@ -7,10 +8,6 @@ import { sampleShape } from './samples-file.js';
 
 type Ort = typeof import('onnxruntime-web');
 type OrtTensor = InstanceType<Ort['Tensor']>;
-
-/** The element types a sample (JSON numbers) can be fed as. */
-const feedable = ['float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'bool'] as const;
-type Feedable = (typeof feedable)[number];
 
 /**
  * Runs the model on each sample of its inputs, one item per run, with onnxruntime-web's WASM
@@ -35,7 +32,7 @@ export async function runSamples(
     if (given.length !== count) {
       throw new CliError(`the samples have ${given.length} of "${input.name}" but ${count} of "${inputs[0]?.name}"`);
     }
-    if (!(feedable as readonly string[]).includes(input.type)) {
+    if (!(numericTypes as readonly string[]).includes(input.type)) {
       throw new CliError(`input "${input.name}" is ${input.type}, which samples cannot be fed as: give "outputs" in the samples`);
     }
   }
@@ -76,37 +73,8 @@ function toTensor(ort: Ort, input: TensorEntry, sample: Sample, index: number): 
     dims.length === rank && declared.every((size, axis) => typeof size !== 'number' || size < 0 || size === dims[axis]);
   if (!fits) throw new CliError(`${where} has shape [${shape}]; the model's input takes [${declared}]`);
   const values = flatValues(sample).map((value) => (Number.isFinite(value) ? value : Number.NaN));
-  const type = input.type as Feedable;
-  switch (type) {
-    case 'int64':
-      return new ort.Tensor(
-        'int64',
-        BigInt64Array.from(values, (x) => BigInt(Math.round(x || 0))),
-        dims,
-      );
-    case 'bool':
-      return new ort.Tensor(
-        'bool',
-        Uint8Array.from(values, (x) => (x ? 1 : 0)),
-        dims,
-      );
-    case 'float32':
-      return new ort.Tensor('float32', Float32Array.from(values), dims);
-    case 'float64':
-      return new ort.Tensor('float64', Float64Array.from(values), dims);
-    case 'int8':
-      return new ort.Tensor('int8', Int8Array.from(values), dims);
-    case 'uint8':
-      return new ort.Tensor('uint8', Uint8Array.from(values), dims);
-    case 'int16':
-      return new ort.Tensor('int16', Int16Array.from(values), dims);
-    case 'uint16':
-      return new ort.Tensor('uint16', Uint16Array.from(values), dims);
-    case 'int32':
-      return new ort.Tensor('int32', Int32Array.from(values), dims);
-    case 'uint32':
-      return new ort.Tensor('uint32', Uint32Array.from(values), dims);
-  }
+  const tensor = tensorFromNumbers(input.type as NumericType, dims, values);
+  return new ort.Tensor(tensor.type, tensor.data as never, tensor.dims);
 }
 
 /** An output of one run as rows of its last axis (numbers; 64-bit integers converted). */

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { CliError, fileError } from './cli-error.js';
+import { CliError } from './cli-error.js';
+import { readJsonFile } from './json-file.js';
 import type { Sample } from './monitoring-from-samples.js';
 
 /** `--samples FILE`: sample values per input name and, optionally, per output name. */
@@ -30,25 +30,7 @@ function badValue(value: unknown, path: string): { path: string; value: unknown 
  * (see `Sample`).
  */
 export async function readSamples(file: string): Promise<SamplesFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw fileError(error, file);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const result = v.safeParse(samplesSchema, json, { abortEarly: true });
-  if (!result.success) {
-    const issue = result.issues[0];
-    const field = issue.path?.map((item) => String(item.key)).join('.') || '(root)';
-    throw new CliError(`${file}: field "${field}" must be ${issue.expected}, got ${issue.received}`);
-  }
-  const { inputs, outputs } = result.output;
+  const { inputs, outputs } = await readJsonFile(file, samplesSchema);
   for (const [field, tensors] of Object.entries({ inputs, outputs })) {
     for (const [name, samples] of Object.entries(tensors ?? {})) {
       const bad = badValue(samples, `${field}.${name}`);
