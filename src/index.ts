@@ -38,8 +38,10 @@ export type {
   StorageErrorCode,
   WorkerErrorCode,
 } from './errors.js';
+export type { FeedbackConfig } from './monitor/feedback-schema.js';
 export type { HistogramSnapshot } from './monitor/histogram.js';
-export type { LoadPhase, MetricLabels, ModelMetrics, PhaseSummary, RunPhase } from './monitor/metrics.js';
+export type { FeedbackSummary, LoadPhase, MetricLabels, ModelMetrics, PhaseSummary, RunPhase } from './monitor/metrics.js';
+export type { Truth } from './monitor/result-log.js';
 export type { SupervisorSettings } from './runtime/check-options.js';
 export type { LoadOptions, ModelCache, RuntimeMetrics, RuntimeOptions } from './runtime/create-runtime.js';
 export type { RunOptions, RunResult } from './runtime/model.js';
@@ -55,7 +57,6 @@ export type {
   MetricsDelta,
   VitalRecord,
 } from './telemetry/beacon.js';
-export { beaconFormat, maxBeaconBytes } from './telemetry/beacon.js';
 export type { PageMetrics } from './telemetry/page-signals.js';
 export type {
   Anomaly,
@@ -68,6 +69,7 @@ export type {
   BatchingInfo,
   CacheOptions,
   CacheStatus,
+  CanaryInfo,
   Detection,
   Detections,
   Feeds,

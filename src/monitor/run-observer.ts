@@ -5,6 +5,7 @@ import { AnomalyLimiter } from './anomaly-limiter.js';
 import type { FeedbackConfig } from './feedback-schema.js';
 import { LatencyWatch } from './latency-watch.js';
 import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
+import { ResultLog } from './result-log.js';
 
 /** What a `Model` tells its runtime of each call. */
 export interface RunObserver {
@@ -12,6 +13,8 @@ export interface RunObserver {
   failed(info: ModelInfo, code: string): void;
   /** `model.feedback`: a prediction of `output` judged against the truth. */
   judged(info: ModelInfo, judged: Judged, config: FeedbackConfig, output: string): void;
+  /** The result ids (and, with feedback on, predictions) of a model just loaded. */
+  track(info: ModelInfo): ResultLog;
 }
 
 /**
@@ -77,6 +80,10 @@ export class RuntimeObserver implements RunObserver {
     }
     const drop = watch.add(judged, output);
     if (drop) this.#emit(info, [drop]);
+  }
+
+  track(info: ModelInfo): ResultLog {
+    return new ResultLog(info.feedback, info.outputs);
   }
 
   metrics(): ModelMetrics[] {

@@ -1,7 +1,8 @@
 import { transfer } from 'comlink';
-import { isWebinferError, StateError } from '../errors.js';
+import { InputError, isWebinferError, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { FeedbackConfig } from '../monitor/feedback-schema.js';
+import type { ResultLog, Truth } from '../monitor/result-log.js';
 import type { RunObserver } from '../monitor/run-observer.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
@@ -9,7 +10,6 @@ import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, Transfo
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
 import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
-import { ResultLog, type Truth } from './result-log.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerRemote } from './worker-connection.js';
 
@@ -62,7 +62,8 @@ export class Model {
   /** @internal Made by `Runtime.load`. */
   readonly #observer: RunObserver | undefined;
 
-  readonly #results: ResultLog;
+  /** Result ids and what feedback needs; kept in the monitoring chunk, with the observer. */
+  readonly #results: ResultLog | undefined;
   readonly #feedback: FeedbackConfig | undefined;
 
   constructor(supervisor: Supervisor, key: number, info: ModelInfo, options: { runTimeoutMs: number; observer?: RunObserver }) {
@@ -72,7 +73,7 @@ export class Model {
     this.#info = info;
     this.#observer = options.observer;
     this.#feedback = info.feedback;
-    this.#results = new ResultLog(info.feedback, info.outputs);
+    this.#results = options.observer?.track(info);
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -97,7 +98,7 @@ export class Model {
     try {
       const { anomalies, ...result } = await this.#run(given, options);
       this.#observer?.ran(this.info, result.timings, anomalies ?? []);
-      return { ...result, resultId: this.#results.remember(result.outputs) };
+      return { ...result, resultId: this.#results?.remember(result.outputs) ?? '' };
     } catch (error) {
       this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
       throw error;
@@ -118,6 +119,11 @@ export class Model {
    * model.feedback(out, 'tabby cat');
    */
   feedback(result: string | Outputs, truth: Truth): void {
+    if (!this.#results) {
+      throw new InputError('result-unknown', 'Feedback is unavailable: the monitoring chunk failed to load', {
+        details: { expected: 'monitoring loaded with the model', actual: null },
+      });
+    }
     const judged = this.#results.judge(result, truth);
     const config = this.#feedback ?? {};
     this.#observer?.judged(this.info, judged, config, config.output ?? this.info.outputs[0]?.name ?? '(output)');

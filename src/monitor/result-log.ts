@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
-import type { Judged } from '../monitor/accuracy-watch.js';
-import type { FeedbackConfig } from '../monitor/feedback-schema.js';
 import type { Outputs, OutputValue, TensorInfo } from '../types.js';
+import type { Judged } from './accuracy-watch.js';
+import type { FeedbackConfig } from './feedback-schema.js';
 
 /** What `model.feedback` takes as the truth: a class label or index, or a number; one per row, or one. */
 export type Truth = string | number | readonly (string | number)[];
