@@ -188,7 +188,7 @@ try {
     for (const model of models) {
       /** @type {(import('./shared/protocol.js').P8Result | import('./lib/summary.mjs').Failed)[]} */
       const results = [];
-      for (const onFirst of [true, false]) results.push(await attempt({ kind: 'p8', model, warmup, blocks: 20, onFirst }));
+      for (const onFirst of [true, false]) results.push(await attempt({ kind: 'p8', model, warmup, blocks: 40, onFirst }));
       raw[`p8-${model}`] = results;
       p8.push(summarizeP8(results));
     }

@@ -30,8 +30,6 @@ export class BinWindow {
   readonly #counts: Uint32Array;
   #next = 0;
   #size = 0;
-  /** The bin of the latest sample, and of the sample it pushed out (-1: none, the window was filling). */
-  readonly #last = { added: -1, evicted: -1 };
 
   constructor(edges: readonly number[], capacity: number) {
     if (edges.length + 1 > maxBins) throw new RangeError(`at most ${maxBins} bins, got ${edges.length + 1}`);
@@ -50,11 +48,6 @@ export class BinWindow {
     return this.#size;
   }
 
-  /** The bins the latest `push` changed: where its sample went, and where the one it replaced was. */
-  get last(): { readonly added: number; readonly evicted: number } {
-    return this.#last;
-  }
-
   /** The number of samples in bin `bin` now. */
   count(bin: number): number {
     return this.#counts[bin] ?? 0;
@@ -62,17 +55,14 @@ export class BinWindow {
 
   push(value: number): void {
     const counts = this.#counts;
+    const ring = this.#ring;
+    const next = this.#next;
     const bin = binIndex(this.#edges, value);
-    this.#last.added = bin;
-    this.#last.evicted = -1;
-    if (this.#size === this.#ring.length) {
-      const oldest = this.#ring[this.#next] ?? 0;
-      counts[oldest] = (counts[oldest] ?? 1) - 1;
-      this.#last.evicted = oldest;
-    } else this.#size++;
-    this.#ring[this.#next] = bin;
-    counts[bin] = (counts[bin] ?? 0) + 1;
-    this.#next = (this.#next + 1) % this.#ring.length;
+    if (this.#size === ring.length) (counts[ring[next] as number] as number)--;
+    else this.#size++;
+    ring[next] = bin;
+    (counts[bin] as number)++;
+    this.#next = next + 1 === ring.length ? 0 : next + 1;
   }
 
   /** The number of bins. */

@@ -76,14 +76,21 @@ export class RunMonitor {
     const { lows, highs } = range ?? unbounded;
     const width = lows.length;
     const data = tensor.data;
-    for (let i = 0; i < data.length; i++) {
-      const value = data[i] as number;
-      if (!Number.isFinite(value)) nonFinite++;
-      else if (value < (lows[i % width] as number) || value > (highs[i % width] as number)) {
-        outside++;
-        if (!(Math.abs(value) <= Math.abs(worst))) {
-          worst = value;
-          worstAt = i % width;
+    // One pass, column by column, each with its bounds in locals (no index arithmetic per value).
+    const rows = Math.floor(data.length / width);
+    for (let column = 0; column < width; column++) {
+      const low = lows[column] as number;
+      const high = highs[column] as number;
+      for (let i = column; i < rows * width; i += width) {
+        const value = data[i] as number;
+        if (value > low && value < high) continue; // the common case, and never NaN or ±∞
+        if (!Number.isFinite(value)) nonFinite++;
+        else if (value < low || value > high) {
+          outside++;
+          if (!(Math.abs(value) <= Math.abs(worst))) {
+            worst = value;
+            worstAt = column;
+          }
         }
       }
     }

@@ -101,7 +101,9 @@ export class DriftWatch {
     let worstExcess = Number.NEGATIVE_INFINITY;
     let worstAt = -1;
     let drifting = 0;
-    for (const [i, feature] of this.#features.entries()) {
+    const features = this.#features;
+    for (let i = 0; i < features.length; i++) {
+      const feature = features[i] as DriftFeature;
       if (feature.samples < minSamples) continue;
       const excess = feature.measure(measure) - chanceDivergence(measure, feature.bins, feature.samples);
       if (excess < warn) continue;
@@ -130,10 +132,14 @@ export class DriftWatch {
     const features = this.#features;
     const width = features.length;
     if (width > 1 && dims.at(-1) !== width) return;
-    this.#seen += Math.floor(values.length / width);
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i] as number;
-      if (Number.isFinite(value)) features[i % width]?.push(value);
+    const rows = Math.floor(values.length / width);
+    this.#seen += rows;
+    for (let column = 0; column < width; column++) {
+      const feature = features[column] as DriftFeature;
+      for (let i = column; i < rows * width; i += width) {
+        const value = values[i] as number;
+        if (Number.isFinite(value)) feature.push(value);
+      }
     }
   }
 
