@@ -51,6 +51,10 @@ export default defineConfig({
       ),
       browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
       {
+        // The collector over real HTTP on loopback, with real SQLite files.
+        test: { name: 'collector', include: ['test/collector/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
+      {
         // Top-level pages in Playwright, for what Vitest's test iframe cannot do (DevTools quota overrides).
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node', testTimeout: 180_000 },
       },

@@ -1,0 +1,142 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { maxBeaconBytes } from '../telemetry/beacon.js';
+import { beaconSchema, checkBeacon } from './beacon-schema.js';
+import { CollectorMetrics } from './collector-metrics.js';
+import { GroupCommit } from './group-commit.js';
+import { BeaconStore } from './store.js';
+
+/** `createCollector(options)`, `webinfer collector`: where beacons land. */
+export interface CollectorOptions {
+  /** The SQLite file (created when missing). */
+  readonly db: string;
+  /** Default 8787; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1; `0.0.0.0` to take beacons from other machines. */
+  readonly host?: string;
+  /** Origins whose pages may send (CORS, and refused with 403 otherwise); default: any. */
+  readonly origins?: readonly string[];
+  /** An ingest token beacons must carry (`?token=` or `Authorization: Bearer`), else 401. */
+  readonly token?: string;
+  /** Days of data kept. Default 30. */
+  readonly retentionDays?: number;
+  /** The collector's clock (tests). */
+  readonly now?: () => number;
+}
+
+export interface Collector {
+  /** `http://host:port`, without a trailing slash. */
+  readonly url: string;
+  readonly store: BeaconStore;
+  close(): Promise<void>;
+}
+
+/** A beacon is at most 32 KiB; twice that leaves room for an OTLP body of the same batch. */
+const bodyLimit = 2 * maxBeaconBytes;
+const checkpointMs = 60_000;
+const pruneMs = 3_600_000;
+
+/**
+ * Starts a collector: `POST /collect` takes beacons (`text/plain` or `application/json`),
+ * checks them against the closed beacon schema and stores each batch once (its `batchId`),
+ * answering only after the commit. Refusals name their reason: 413 over 64 KiB, 400 for a body
+ * that is not JSON (or a `__proto__` key: prototype poisoning) or whose length is wrong, 415 for
+ * another content type, 422 for a schema violation (the field, expected and received), 401 for
+ * a missing or wrong token and 403 for an origin not allowed — the last two before the body is
+ * read. 503 with `Retry-After` when the database stays locked past its busy timeout.
+ */
+export async function createCollector(options: CollectorOptions): Promise<Collector> {
+  const now = options.now ?? Date.now;
+  const store = new BeaconStore({ path: options.db, ...(options.retentionDays ? { retentionDays: options.retentionDays } : {}) });
+  const commits = new GroupCommit(store);
+  const metrics = new CollectorMetrics();
+  const schema = beaconSchema(now);
+  const app = Fastify({ bodyLimit, connectionTimeout: 30_000, requestTimeout: 10_000, logger: false });
+  const origins = options.origins && new Set(options.origins);
+  await app.register(cors, {
+    origin: origins ? [...origins] : true,
+    methods: ['POST'],
+    allowedHeaders: ['Content-Type', 'Authorization'],
+    maxAge: 86_400,
+  });
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, json);
+  app.addHook('onRequest', async (request, reply) => {
+    const refused = refuseEarly(request, options.token, origins);
+    if (!refused) return;
+    metrics.rejected(refused.error);
+    await reply.code(refused.status).send(refused);
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const reason =
+      status === 413 ? 'too-large' : status === 415 ? 'unsupported-type' : status === 400 ? 'bad-request' : undefined;
+    if (reason) metrics.rejected(reason);
+    return reply.code(status).send({ error: reason ?? 'internal', message: reason ? error.message : 'internal error' });
+  });
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()),
+  );
+  app.post('/collect', async (request, reply) => {
+    const checked = checkBeacon(request.body, schema);
+    if ('problem' in checked) {
+      metrics.rejected('schema');
+      return reply.code(422).send({ error: 'schema', ...checked.problem });
+    }
+    try {
+      // Answered once committed: an acknowledged batch is on disk. A repeat is acknowledged too.
+      if (await commits.add(checked.beacon)) metrics.stored(checked.beacon);
+      else metrics.duplicate();
+      return reply.code(204).send();
+    } catch (error) {
+      if (!isBusy(error)) throw error;
+      metrics.rejected('busy');
+      return reply.code(503).header('Retry-After', '1').send({ error: 'busy', message: 'database busy: send again' });
+    }
+  });
+  const timers = [setInterval(() => store.checkpoint(), checkpointMs), setInterval(() => store.prune(now()), pruneMs)];
+  for (const timer of timers) timer.unref();
+  await app.listen({ port: options.port ?? 8787, host: options.host ?? '127.0.0.1' });
+  return {
+    url: serverUrl(app),
+    store,
+    close: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await app.close();
+      commits.flush();
+      store.close();
+    },
+  };
+}
+
+/** A refusal decided from the headers alone, before the body is read: a wrong origin or token. */
+function refuseEarly(
+  request: FastifyRequest,
+  token: string | undefined,
+  origins: ReadonlySet<string> | undefined,
+): { status: 401 | 403; error: 'origin' | 'token'; message: string } | undefined {
+  if (request.method !== 'POST') return undefined;
+  const origin = request.headers.origin;
+  if (origins && origin !== undefined && !origins.has(origin)) {
+    return { status: 403, error: 'origin', message: `origin ${origin} may not send here` };
+  }
+  if (token === undefined) return undefined;
+  const query = (request.query as Record<string, unknown> | undefined)?.token;
+  const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+  return query === token || bearer === token
+    ? undefined
+    : { status: 401, error: 'token', message: 'a valid ingest token is required' };
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+function serverUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the collector has no TCP address');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
