@@ -51,8 +51,15 @@ export default defineConfig({
       ),
       browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
       {
-        // The collector over real HTTP on loopback, with real SQLite files.
-        test: { name: 'collector', include: ['test/collector/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        // The collector over real HTTP on loopback, with real SQLite files; its crash tests run
+        // the built `webinfer collector` (built first if missing).
+        test: {
+          name: 'collector',
+          include: ['test/collector/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/cli/support/build-cli.ts'],
+          testTimeout: 30_000,
+        },
       },
       {
         // Top-level pages in Playwright, for what Vitest's test iframe cannot do (DevTools quota overrides).

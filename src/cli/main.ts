@@ -10,6 +10,7 @@ type Command = (argv: readonly string[]) => Promise<void>;
 const commands: Readonly<Record<string, () => Promise<Command>>> = {
   manifest: async () => (await import('./commands/manifest.js')).manifest,
   keygen: async () => (await import('./commands/keygen.js')).keygen,
+  collector: async () => (await import('./commands/collector.js')).collector,
 };
 
 export const mainUsage = `Usage: webinfer <command> [options]
@@ -17,6 +18,7 @@ export const mainUsage = `Usage: webinfer <command> [options]
 Commands:
   manifest <model.onnx>   write a manifest for a model: inputs, outputs, files with size and SHA-256
   keygen                  make an Ed25519 key pair for signing manifests
+  collector               start the collector: telemetry in, SQLite, Prometheus metrics out
 
 Run \`webinfer <command> --help\` for a command's options.
 `;

@@ -1,0 +1,83 @@
+import type { CollectorOptions } from '../../collector/create-collector.js';
+import { listFlag, parseCommandArgs, stringFlag } from '../lib/args.js';
+import { CliError, UsageError } from '../lib/cli-error.js';
+
+export const collectorUsage = `Usage: webinfer collector [--port N] [--host H] [--db FILE] [--origins URL...] [--token T]
+
+Starts the collector: pages' telemetry beacons in (POST /collect), stored in a SQLite file,
+Prometheus metrics out (GET /metrics). Prints its URL; stops on Ctrl+C or SIGTERM.
+
+Options:
+  --port N             port to listen on (default 8787; 0 picks a free one)
+  --host H             address to listen on (default 127.0.0.1; 0.0.0.0 for other machines)
+  --db FILE            the SQLite file, created when missing (default ./data/webinfer.db)
+  --origins URL        an origin whose pages may send, e.g. https://app.example; repeat for more
+                       (default: any origin)
+  --token T            an ingest token beacons must carry (?token=T or Authorization: Bearer T)
+  --retention-days N   days of data kept (default 30)
+  -h, --help           show this help
+`;
+
+export async function collector(argv: readonly string[]): Promise<void> {
+  const args = parseCommandArgs(
+    argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      origins: { type: 'string', multiple: true },
+      token: { type: 'string' },
+      'retention-days': { type: 'string' },
+    },
+    collectorUsage,
+  );
+  if (args.values.help) {
+    process.stdout.write(collectorUsage);
+    return;
+  }
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`, collectorUsage);
+  const integer = (flag: string, fallback: number, min: number, max: number) => {
+    const given = stringFlag(args, flag);
+    const value = given === undefined ? fallback : Number(given);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${given}"`, collectorUsage);
+    }
+    return value;
+  };
+  const db = stringFlag(args, 'db') ?? 'data/webinfer.db';
+  const options: CollectorOptions = {
+    db,
+    port: integer('port', 8787, 0, 65_535),
+    host: stringFlag(args, 'host') ?? '127.0.0.1',
+    retentionDays: integer('retention-days', 30, 1, 3_650),
+    ...(listFlag(args, 'origins').length ? { origins: listFlag(args, 'origins') } : {}),
+    ...(stringFlag(args, 'token') === undefined ? {} : { token: stringFlag(args, 'token') as string }),
+  };
+  const { mkdir } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(db), { recursive: true });
+  const { createCollector } = await loadCollector();
+  const running = await createCollector(options);
+  process.stdout.write(`webinfer collector: ${running.url}/collect (metrics: ${running.url}/metrics, data: ${db})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      void running.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** The collector's code, whose dependencies (Fastify, better-sqlite3) are optional for browser users. */
+async function loadCollector(): Promise<typeof import('../../collector/create-collector.js')> {
+  try {
+    return await import('../../collector/create-collector.js');
+  } catch (error) {
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec((error as Error).message)?.[1];
+    if (!missing) throw error;
+    throw new CliError(
+      `the collector needs ${missing}, which is not installed: npm install better-sqlite3@12 fastify@5 @fastify/cors@11`,
+      { cause: error },
+    );
+  }
+}
