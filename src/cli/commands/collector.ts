@@ -15,6 +15,8 @@ Options:
                        (default: any origin)
   --token T            an ingest token beacons must carry (?token=T or Authorization: Bearer T)
   --retention-days N   days of data kept (default 30)
+  --rate N             beacons a second one token or origin may send (default 1000; the
+                       excess is answered 429 before its body is read)
   -h, --help           show this help
 `;
 
@@ -28,6 +30,7 @@ export async function collector(argv: readonly string[]): Promise<void> {
       origins: { type: 'string', multiple: true },
       token: { type: 'string' },
       'retention-days': { type: 'string' },
+      rate: { type: 'string' },
     },
     collectorUsage,
   );
@@ -50,6 +53,7 @@ export async function collector(argv: readonly string[]): Promise<void> {
     port: integer('port', 8787, 0, 65_535),
     host: stringFlag(args, 'host') ?? '127.0.0.1',
     retentionDays: integer('retention-days', 30, 1, 3_650),
+    rateLimit: { max: integer('rate', 1_000, 1, 1_000_000), windowMs: 1_000 },
     ...(listFlag(args, 'origins').length ? { origins: listFlag(args, 'origins') } : {}),
     ...(stringFlag(args, 'token') === undefined ? {} : { token: stringFlag(args, 'token') as string }),
   };
@@ -76,7 +80,7 @@ async function loadCollector(): Promise<typeof import('../../collector/create-co
     const missing = /Cannot find (?:package|module) '([^']+)'/.exec((error as Error).message)?.[1];
     if (!missing) throw error;
     throw new CliError(
-      `the collector needs ${missing}, which is not installed: npm install better-sqlite3@12 fastify@5 @fastify/cors@11`,
+      `the collector needs ${missing}, which is not installed: npm install better-sqlite3@12 fastify@5 @fastify/cors@11 @fastify/rate-limit@11`,
       { cause: error },
     );
   }
