@@ -86,10 +86,9 @@ export class CollectorMetrics {
       }
       for (const [phase, delta] of Object.entries(m.histograms)) {
         if (phase === 'absoluteError') continue;
-        const buckets = new Array<number>(durationBounds.length + 1).fill(0);
-        for (const [i, n] of delta.buckets) buckets[coarseBucket(i)] = (buckets[coarseBucket(i)] ?? 0) + n;
+        const counts = delta.buckets.map(([i, n]) => [coarseBucket(i), n] as const);
         const histogram = (loadPhases as readonly string[]).includes(phase) ? this.#loadDuration : this.#runDuration;
-        histogram.add({ ...labels, phase }, buckets, delta.count, delta.sum);
+        histogram.add({ ...labels, phase }, counts, delta.count, delta.sum);
       }
     }
     for (const a of beacon.anomalies) {

@@ -33,7 +33,9 @@ abstract class Metric {
   }
 
   protected of(labels: Labels): Series | undefined {
-    const key = JSON.stringify(labels);
+    // Label names are fixed per call site, so the values in order identify the series.
+    let key = '';
+    for (const value of Object.values(labels)) key += `${value}\u0001`;
     let series = this.series.get(key);
     if (!series) {
       if (this.series.size >= maxSeries) {
@@ -73,24 +75,24 @@ export class Histogram extends Metric {
     this.bounds = bounds;
   }
 
-  /** Adds counts per bucket of `bounds` (one more for +Inf), their total and their sum. */
-  add(labels: Labels, buckets: readonly number[], count: number, sum: number): void {
+  /**
+   * Adds counts to buckets of `bounds` (`[bucket index, count]`, index `bounds.length` for +Inf),
+   * their total and their sum.
+   */
+  add(labels: Labels, counts: readonly (readonly [number, number])[], count: number, sum: number): void {
     const series = this.of(labels);
     if (!series) return;
     series.buckets ??= new Array<number>(this.bounds.length + 1).fill(0);
-    buckets.forEach((n, i) => {
-      (series.buckets as number[])[i] = ((series.buckets as number[])[i] ?? 0) + n;
-    });
+    const buckets = series.buckets;
+    for (const [i, n] of counts) buckets[i] = (buckets[i] as number) + n;
     series.value += count;
     series.sum = (series.sum ?? 0) + sum;
   }
 
   /** One value. */
   observe(labels: Labels, value: number): void {
-    const buckets = new Array<number>(this.bounds.length + 1).fill(0);
     const i = this.bounds.findIndex((bound) => value <= bound);
-    buckets[i === -1 ? this.bounds.length : i] = 1;
-    this.add(labels, buckets, 1, value);
+    this.add(labels, [[i === -1 ? this.bounds.length : i, 1]], 1, value);
   }
 
   lines(): string[] {

@@ -40,19 +40,13 @@ CREATE TABLE IF NOT EXISTS batches (
 CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at);
 CREATE TABLE IF NOT EXISTS runs (
   batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
-  runs INTEGER NOT NULL, feedback_count INTEGER NOT NULL, feedback_correct INTEGER NOT NULL
+  runs INTEGER NOT NULL, feedback_count INTEGER NOT NULL, feedback_correct INTEGER NOT NULL,
+  -- { "<phase>": { "buckets": [[index, count]…], "count": n, "sum": seconds } }, as the beacon has it
+  histograms TEXT NOT NULL,
+  -- { "<error code>": count }
+  errors TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_model ON runs (model, version, at);
-CREATE TABLE IF NOT EXISTS histograms (
-  batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
-  name TEXT NOT NULL, count INTEGER NOT NULL, sum REAL NOT NULL, buckets TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS histograms_model ON histograms (model, version, name, at);
-CREATE TABLE IF NOT EXISTS errors (
-  batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
-  code TEXT NOT NULL, count INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS errors_model ON errors (model, version, at);
 CREATE TABLE IF NOT EXISTS anomalies (
   batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
   kind TEXT NOT NULL, tensor TEXT NOT NULL, location TEXT NOT NULL, details TEXT NOT NULL, suppressed INTEGER NOT NULL
@@ -66,7 +60,7 @@ CREATE INDEX IF NOT EXISTS vitals_at ON vitals (at);
 `;
 
 /** Tables with an `at` column (ms), pruned by it. */
-const timedTables = ['runs', 'histograms', 'errors', 'anomalies', 'vitals'] as const;
+const timedTables = ['runs', 'anomalies', 'vitals'] as const;
 
 export class BeaconStore {
   readonly #db: Database.Database;
@@ -85,9 +79,7 @@ export class BeaconStore {
       `INSERT OR IGNORE INTO batches VALUES (@batchId, @sessionId, @seq, @sentAt, @receivedAt, @sampleRate, @client,
         @longFrames, @duringInference, @blockingMs, @blockingMsDuringInference, @droppedBatches, @droppedAnomalies, @droppedRejected)`,
     );
-    const run = db.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const histogram = db.prepare('INSERT INTO histograms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const error = db.prepare('INSERT INTO errors VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const run = db.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const anomaly = db.prepare('INSERT INTO anomalies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const vital = db.prepare('INSERT INTO vitals VALUES (?, ?, ?, ?, ?, ?)');
     const insertOne = (b: Beacon, receivedAt: number): boolean => {
@@ -111,12 +103,22 @@ export class BeaconStore {
       // Seen before (a retry, a second tab's copy): stored once, acknowledged again.
       if (added.changes === 0) return false;
       const at = b.sentAt;
+      // One row per model version and backend, its histograms and errors as JSON: a beacon is a
+      // handful of rows, which is what lets one collector take thousands a second.
       for (const m of b.metrics) {
-        const labels = [b.batchId, at, m.model, m.version, m.backend] as const;
-        run.run(...labels, m.runs, m.feedback?.count ?? 0, m.feedback?.correct ?? 0);
-        for (const [name, h] of Object.entries(m.histograms))
-          histogram.run(...labels, name, h.count, h.sum, JSON.stringify(h.buckets));
-        for (const [code, n] of Object.entries(m.errors)) error.run(...labels, code, n);
+        const { feedback } = m;
+        const judged = [feedback?.count ?? 0, feedback?.correct ?? 0] as const;
+        run.run(
+          b.batchId,
+          at,
+          m.model,
+          m.version,
+          m.backend,
+          m.runs,
+          ...judged,
+          JSON.stringify(m.histograms),
+          JSON.stringify(m.errors),
+        );
       }
       for (const a of b.anomalies) {
         anomaly.run(
