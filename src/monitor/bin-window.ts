@@ -64,9 +64,4 @@ export class BinWindow {
     (counts[bin] as number)++;
     this.#next = next + 1 === ring.length ? 0 : next + 1;
   }
-
-  /** The number of bins. */
-  get bins(): number {
-    return this.#counts.length;
-  }
 }

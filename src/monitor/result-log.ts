@@ -36,8 +36,10 @@ export class ResultLog {
   /** A new result's id, remembering what it predicted when feedback is on. */
   remember(outputs: Outputs): string {
     const id = `${this.#prefix}-${++this.#next}`;
+    // With feedback off there is nothing to judge later: the id alone, no bookkeeping per run.
+    if (this.#output === undefined) return id;
     this.#ids.set(outputs, id);
-    const summary = this.#output === undefined ? undefined : summarize(outputs[this.#output], this.#config?.task);
+    const summary = summarize(outputs[this.#output], this.#config?.task);
     if (summary) {
       this.#remembered.set(id, summary);
       if (this.#remembered.size > maxResults) this.#remembered.delete(this.#remembered.keys().next().value as string);

@@ -115,12 +115,9 @@ function feedbackOf(option: unknown, monitoring: Monitoring | undefined): { feed
   if (!checked.success) {
     const issue = checked.issues[0];
     const path = v.getDotPath(issue);
-    throw new StateError('invalid-options', `feedback${path ? `.${path}` : ''}: ${issue.message}`, {
-      details: {
-        option: `feedback${path ? `.${path}` : ''}`,
-        expected: issue.expected ?? 'see FeedbackConfig',
-        actual: issue.received,
-      },
+    const name = path ? `feedback.${path}` : 'feedback';
+    throw new StateError('invalid-options', `${name}: ${issue.message}`, {
+      details: { option: name, expected: issue.expected ?? 'see FeedbackConfig', actual: issue.received },
     });
   }
   return { feedback: { ...declared, ...checked.output } };
