@@ -1,10 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { maxBeaconBytes } from '../telemetry/beacon.js';
 import { beaconSchema, checkBeacon } from './beacon-schema.js';
 import { CollectorMetrics, type RejectReason } from './collector-metrics.js';
+import { registerDashboard } from './dashboard-files.js';
 import { GroupCommit } from './group-commit.js';
+import { ingestOf, isBusy } from './ingest.js';
+import { registerOtlpRoutes } from './otlp-routes.js';
+import { Queries } from './queries.js';
+import { registerQueryRoutes } from './query-routes.js';
 import { BeaconStore } from './store.js';
 
 /** `createCollector(options)`, `webinfer collector`: where beacons land. */
@@ -28,6 +34,8 @@ export interface CollectorOptions {
    * stays bounded whatever a flood makes up.
    */
   readonly rateLimit?: { readonly max?: number; readonly windowMs?: number; readonly keys?: number };
+  /** The built dashboard page (default: `dist/dashboard` of this package). */
+  readonly dashboardDir?: string;
   /** The collector's clock (tests). */
   readonly now?: () => number;
 }
@@ -124,6 +132,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return reply.code(503).header('Retry-After', '1').send({ error: 'busy', message: 'database busy: send again' });
     }
   });
+  registerOtlpRoutes(app, ingestOf(commits, metrics, now));
+  const queries = new Queries(options.db);
+  registerQueryRoutes(app, queries, now);
+  registerDashboard(app, options.dashboardDir ?? fileURLToPath(new URL('../dashboard/', import.meta.url)));
   const timers = [setInterval(() => store.checkpoint(), checkpointMs), setInterval(() => store.prune(now()), pruneMs)];
   for (const timer of timers) timer.unref();
   await app.listen({ port: options.port ?? 8787, host: options.host ?? '127.0.0.1' });
@@ -134,6 +146,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       for (const timer of timers) clearInterval(timer);
       await app.close();
       commits.flush();
+      queries.close();
       store.close();
     },
   };
@@ -159,11 +172,6 @@ function tokenOf(request: FastifyRequest): string | undefined {
   const query = (request.query as Record<string, unknown> | undefined)?.token;
   if (typeof query === 'string') return query;
   return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }
 
 function serverUrl(app: FastifyInstance): string {

@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Beacon } from '../telemetry/beacon.js';
+import { MinuteRows } from './minute-rows.js';
+import { addBeacon, type RunSlot, type VitalSlot } from './rollup.js';
 
 /**
  * Where beacons are kept: one SQLite file (better-sqlite3) in WAL mode, so readers (the query
@@ -38,29 +40,35 @@ CREATE TABLE IF NOT EXISTS batches (
   dropped_rejected INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at);
-CREATE TABLE IF NOT EXISTS runs (
-  batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
+-- One row per minute, model version and backend: every beacon's figures of that minute added in (rollup.ts).
+CREATE TABLE IF NOT EXISTS run_minutes (
+  at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
   runs INTEGER NOT NULL, feedback_count INTEGER NOT NULL, feedback_correct INTEGER NOT NULL,
-  -- { "<phase>": { "buckets": [[index, count]…], "count": n, "sum": seconds } }, as the beacon has it
-  histograms TEXT NOT NULL,
   -- { "<error code>": count }
-  errors TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_model ON runs (model, version, at);
+  errors TEXT NOT NULL,
+  -- { "<phase>": { "buckets": { "<bucket index>": count }, "count": n, "sum": seconds } }
+  histograms TEXT NOT NULL,
+  PRIMARY KEY (model, version, backend, at)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_minutes_at ON run_minutes (at);
 CREATE TABLE IF NOT EXISTS anomalies (
   batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, version TEXT NOT NULL, backend TEXT NOT NULL,
   kind TEXT NOT NULL, tensor TEXT NOT NULL, location TEXT NOT NULL, details TEXT NOT NULL, suppressed INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS anomalies_model ON anomalies (model, version, at);
-CREATE TABLE IF NOT EXISTS vitals (
-  batch_id TEXT NOT NULL, at INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, rating TEXT NOT NULL,
-  navigation_type TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS vitals_at ON vitals (at);
+CREATE INDEX IF NOT EXISTS anomalies_at ON anomalies (at);
+-- One row per minute and web vital: counts by rating, values in the shared buckets.
+CREATE TABLE IF NOT EXISTS vital_minutes (
+  at INTEGER NOT NULL, name TEXT NOT NULL,
+  good INTEGER NOT NULL, needs_improvement INTEGER NOT NULL, poor INTEGER NOT NULL,
+  "values" TEXT NOT NULL,
+  PRIMARY KEY (name, at)
+) WITHOUT ROWID;
+PRAGMA user_version = 1;
 `;
 
 /** Tables with an `at` column (ms), pruned by it. */
-const timedTables = ['runs', 'anomalies', 'vitals'] as const;
+const timedTables = ['run_minutes', 'anomalies', 'vital_minutes'] as const;
 
 export class BeaconStore {
   readonly #db: Database.Database;
@@ -79,9 +87,8 @@ export class BeaconStore {
       `INSERT OR IGNORE INTO batches VALUES (@batchId, @sessionId, @seq, @sentAt, @receivedAt, @sampleRate, @client,
         @longFrames, @duringInference, @blockingMs, @blockingMsDuringInference, @droppedBatches, @droppedAnomalies, @droppedRejected)`,
     );
-    const run = db.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const anomaly = db.prepare('INSERT INTO anomalies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const vital = db.prepare('INSERT INTO vitals VALUES (?, ?, ?, ?, ?, ?)');
+    const minutes = new MinuteRows(db);
     const insertOne = (b: Beacon, receivedAt: number): boolean => {
       const { longFrames: lf, dropped } = b;
       const added = batch.run({
@@ -102,24 +109,6 @@ export class BeaconStore {
       });
       // Seen before (a retry, a second tab's copy): stored once, acknowledged again.
       if (added.changes === 0) return false;
-      const at = b.sentAt;
-      // One row per model version and backend, its histograms and errors as JSON: a beacon is a
-      // handful of rows, which is what lets one collector take thousands a second.
-      for (const m of b.metrics) {
-        const { feedback } = m;
-        const judged = [feedback?.count ?? 0, feedback?.correct ?? 0] as const;
-        run.run(
-          b.batchId,
-          at,
-          m.model,
-          m.version,
-          m.backend,
-          m.runs,
-          ...judged,
-          JSON.stringify(m.histograms),
-          JSON.stringify(m.errors),
-        );
-      }
       for (const a of b.anomalies) {
         anomaly.run(
           b.batchId,
@@ -134,12 +123,19 @@ export class BeaconStore {
           a.suppressed,
         );
       }
-      for (const v of b.vitals) vital.run(b.batchId, at, v.name, v.value, v.rating, v.navigationType);
       return true;
     };
-    const group = db.transaction((beacons: readonly Beacon[], receivedAt: number) =>
-      beacons.map((beacon) => insertOne(beacon, receivedAt)),
-    );
+    const group = db.transaction((beacons: readonly Beacon[], receivedAt: number) => {
+      const runs = new Map<string, RunSlot>();
+      const vitals = new Map<string, VitalSlot>();
+      const added = beacons.map((beacon) => {
+        const isNew = insertOne(beacon, receivedAt);
+        if (isNew) addBeacon(beacon, runs, vitals);
+        return isNew;
+      });
+      minutes.add(runs, vitals);
+      return added;
+    });
     this.#insertGroup = (beacons, receivedAt) => group.immediate(beacons, receivedAt);
   }
 
