@@ -77,7 +77,11 @@ function metricsOf(beacon: Beacon, times: Times): unknown[] {
       '1',
     ),
     sumMetric('webinfer.long_frames', 'Long animation frames on the page, and those during model calls', [
-      { ...times, asInt: String(longFrames.count), attributes: attributes({ 'webinfer.during_inference': false }) },
+      {
+        ...times,
+        asInt: String(longFrames.count - longFrames.duringInference),
+        attributes: attributes({ 'webinfer.during_inference': false }),
+      },
       { ...times, asInt: String(longFrames.duringInference), attributes: attributes({ 'webinfer.during_inference': true }) },
     ]),
     sumMetric(
@@ -89,16 +93,32 @@ function metricsOf(beacon: Beacon, times: Times): unknown[] {
   return metrics.filter((metric) => metric !== undefined);
 }
 
+/**
+ * A histogram point with only the bounds around its counts: bucket `i` of the runtime's is
+ * `(bucketBounds[i - 1], bucketBounds[i]]`, so the bounds from the one below the lowest counted
+ * bucket to the highest counted bucket's keep every count in its own bucket, exactly. All 86
+ * bounds on every point would make a beacon of a few models 30 times larger, past the 64 KiB a
+ * keepalive request may carry.
+ */
 function histogramPoint(delta: HistogramDelta, attrs: unknown[], times: Times) {
-  const counts = new Array<number>(bucketBounds.length + 1).fill(0);
-  for (const [i, n] of delta.buckets) counts[i] = n;
+  const counted = delta.buckets.filter(([, n]) => n > 0).map(([i]) => i);
+  const lowest = Math.max(0, Math.min(...counted, bucketBounds.length) - 1);
+  const highest = Math.min(Math.max(...counted, 0), bucketBounds.length - 1);
+  const explicitBounds = bucketBounds.slice(lowest, highest + 1);
+  // Count k is (explicitBounds[k - 1], explicitBounds[k]]: the runtime's bucket lowest + k, and
+  // the last one everything above, the runtime's overflow bucket among them.
+  const counts = new Array<number>(explicitBounds.length + 1).fill(0);
+  for (const [i, n] of delta.buckets) {
+    const k = Math.min(Math.max(i - lowest, 0), explicitBounds.length);
+    counts[k] = (counts[k] as number) + n;
+  }
   return {
     ...times,
     attributes: attrs,
     count: String(delta.count),
     sum: delta.sum,
     bucketCounts: counts.map(String),
-    explicitBounds: bucketBounds,
+    explicitBounds,
   };
 }
 

@@ -190,9 +190,15 @@ export class Telemetry {
     });
     if (transport === 'collector') return [parcel('', endpoint, 'text/plain;charset=UTF-8', beacon)];
     const { metrics, logs } = otlpBodies(beacon, since);
-    const base = endpoint.replace(/\/+$/, '');
-    const parcels = [parcel('/metrics', `${base}/v1/metrics`, 'application/json', metrics)];
-    if (logs) parcels.push(parcel('/logs', `${base}/v1/logs`, 'application/json', logs));
+    const parcels = [parcel('/metrics', otlpUrl(endpoint, 'metrics'), 'application/json', metrics)];
+    if (logs) parcels.push(parcel('/logs', otlpUrl(endpoint, 'logs'), 'application/json', logs));
     return parcels;
   }
+}
+
+/** `<endpoint>/v1/<signal>`, the endpoint's query (an ingest token) kept after the path. */
+function otlpUrl(endpoint: string, signal: 'metrics' | 'logs'): string {
+  const url = new URL(endpoint);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/${signal}`;
+  return url.href;
 }

@@ -18,6 +18,7 @@ afterEach(() => {
 
 interface Arrival {
   path: string;
+  query: string;
   contentType: string | null;
   body: string;
   otlpError: string | null;
@@ -166,15 +167,16 @@ test('30: on pagehide the batch goes by sendBeacon, by keepalive fetch when it r
 
 test('OTLP: metrics and logs as OTLP/HTTP JSON that the OTLP protobuf definitions decode', async () => {
   const at = endpoint();
-  const rt = withTelemetry({ endpoint: at.base, transport: 'otlp' });
+  // An ingest token in the endpoint's query stays after the /v1/… path.
+  const rt = withTelemetry({ endpoint: `${at.base}/?token=s3cret`, transport: 'otlp' });
   const model = await rt.load(models.mlpManifest);
   for (let i = 0; i < 5; i++) await model.run(x([i, 1, 2, 3]));
   await model.run(x([Number.NaN, 1, 2, 3]));
   await rt.flushTelemetry();
   const arrivals = await at.arrivals();
-  expect(arrivals.map((a) => [a.path, a.contentType, a.otlpError])).toEqual([
-    ['/v1/metrics', 'application/json', null],
-    ['/v1/logs', 'application/json', null],
+  expect(arrivals.map((a) => [a.path, a.query, a.contentType, a.otlpError])).toEqual([
+    ['/v1/metrics', '?token=s3cret', 'application/json', null],
+    ['/v1/logs', '?token=s3cret', 'application/json', null],
   ]);
   const metrics = JSON.parse(arrivals[0]?.body ?? '{}');
   const names = metrics.resourceMetrics[0].scopeMetrics[0].metrics.map((m: { name: string }) => m.name);

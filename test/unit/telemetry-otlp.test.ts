@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the OTLP JSON is read by path, as a decoder would.
 import { describe, expect, test } from 'vitest';
-import { bucketBounds } from '../../src/monitor/histogram.js';
+import { bucketBounds, bucketOf } from '../../src/monitor/histogram.js';
 import type { Beacon } from '../../src/telemetry/beacon.js';
 import { otlpBodies } from '../../src/telemetry/otlp.js';
 import { checkOtlp } from '../support/node/otlp-check.js';
@@ -68,14 +68,16 @@ describe('a beacon in OTLP/HTTP JSON', () => {
     expect(checkOtlp('logs', wrongType)).toBeDefined();
   });
 
-  test('histograms keep every bucket, the delta and its time window', () => {
+  test('histograms keep every bucket (only the bounds around the counts), the delta and its time window', () => {
     const [run] = (metrics as any).resourceMetrics[0].scopeMetrics[0].metrics;
     expect(run).toMatchObject({ name: 'webinfer.run.duration', unit: 's', histogram: { aggregationTemporality: 1 } });
     const [point] = run.histogram.dataPoints;
-    expect(point.explicitBounds).toEqual(bucketBounds);
-    expect(point.bucketCounts).toHaveLength(bucketBounds.length + 1);
-    expect(point.bucketCounts[10]).toBe('2');
-    expect(point.bucketCounts[86]).toBe('1');
+    // Counts in the runtime's buckets 10 and 86 (the overflow): bounds from bucket 9's up.
+    expect(point.explicitBounds).toEqual(bucketBounds.slice(9));
+    expect(point.bucketCounts).toHaveLength(bucketBounds.length - 9 + 1);
+    expect(point.bucketCounts[1]).toBe('2');
+    expect(point.bucketCounts.at(-1)).toBe('1');
+    expect(point.bucketCounts.filter((n: string) => n !== '0')).toEqual(['2', '1']);
     expect(point).toMatchObject({ count: '3', sum: 200.0123, startTimeUnixNano: '1764499990000000000' });
     expect(point.timeUnixNano).toBe('1764500000123000000');
     const attrs = Object.fromEntries(point.attributes.map((a: any) => [a.key, a.value]));
@@ -90,6 +92,43 @@ describe('a beacon in OTLP/HTTP JSON', () => {
       key: 'webinfer.batch_id',
       value: { stringValue: 'b1' },
     });
+  });
+
+  test('each count lands in the bucket whose upper bound is the runtime bucket it came from', () => {
+    for (const buckets of [
+      [[0, 4]],
+      [
+        [0, 1],
+        [85, 2],
+      ],
+      [
+        [40, 3],
+        [41, 1],
+        [86, 5],
+      ],
+      [[86, 1]],
+      [[17, 2]],
+    ] as [number, number][][]) {
+      const count = buckets.reduce((sum, [, n]) => sum + n, 0);
+      const histograms = { total: { buckets, count, sum: 1 } };
+      const { metrics } = otlpBodies({ ...beacon, metrics: [{ ...beacon.metrics[0], histograms } as never] }, 0);
+      const [point] = (metrics as any).resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.dataPoints;
+      expect(point.bucketCounts).toHaveLength(point.explicitBounds.length + 1);
+      const decoded = point.bucketCounts.flatMap((n: string, k: number) =>
+        n === '0' ? [] : [[k < point.explicitBounds.length ? bucketOf(point.explicitBounds[k]) : bucketBounds.length, Number(n)]],
+      );
+      expect(decoded).toEqual(buckets);
+    }
+  });
+
+  test('long frames: the two series add up to all of them', () => {
+    const [frames] = (metrics as any).resourceMetrics[0].scopeMetrics[0].metrics.filter(
+      (m: any) => m.name === 'webinfer.long_frames',
+    );
+    expect(frames.sum.dataPoints.map((p: any) => [p.attributes[0].value.boolValue, p.asInt])).toEqual([
+      [false, '1'],
+      [true, '1'],
+    ]);
   });
 
   test('no logs body when there is nothing to log', () => {

@@ -16,6 +16,8 @@ export interface BeaconSink {
 
 export interface Arrival {
   readonly path: string;
+  /** The URL's query, `?` included (an ingest token rides there), or ''. */
+  readonly query: string;
   readonly contentType: string | null;
   readonly body: string;
   /** OTLP bodies only: what the protobuf check found wrong, or null. */
@@ -51,6 +53,7 @@ export async function startBeaconSink(): Promise<BeaconSink> {
     arrivals.set(first, list);
     list.push({
       path,
+      query: new URL(req.url ?? '/', 'http://sink').search,
       contentType: req.headers['content-type'] ?? null,
       body,
       otlpError: otlp ? (checkOtlp(otlp, parse(body)) ?? null) : null,
