@@ -3,6 +3,7 @@ import { defineConfig, type Plugin } from 'vite';
 
 /**
  * The `webinfer` command for Node 20: the entry `dist/cli/webinfer.js` and a chunk per command,
+ * and `dist/cli/collector.js`, the `webinfer/collector` export, sharing the collector's chunk;
  * built after the library (whose build empties `dist/`). Dependencies stay bare imports, resolved
  * from the package's own `node_modules` where it is installed.
  */
@@ -23,14 +24,17 @@ function executable(): Plugin {
 export default defineConfig({
   plugins: [executable()],
   build: {
-    ssr: 'src/cli/webinfer.ts',
+    ssr: true,
     target: 'node20',
     // Emptying dist/cli/ (only) clears chunks of earlier CLI builds; the library's files in dist/ stay.
     outDir: 'dist/cli',
     emptyOutDir: true,
     minify: false,
     sourcemap: true,
-    rolldownOptions: { output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } },
+    rolldownOptions: {
+      input: { webinfer: 'src/cli/webinfer.ts', collector: 'src/collector/index.ts' },
+      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    },
   },
   // SSR builds keep every dependency external by default; say so, so no later default bundles them.
   ssr: { target: 'node', noExternal: [] },

@@ -51,13 +51,13 @@ export default defineConfig({
       ),
       browserProject('browser-nogpu', ['test/browser-nogpu/**/*.test.ts'], [...baseChromiumArgs]),
       {
-        // The collector over real HTTP on loopback, with real SQLite files; its crash tests run
-        // the built `webinfer collector` (built first if missing).
+        // The collector over real HTTP on loopback, with real SQLite files; its crash and package
+        // tests run the built `webinfer collector` and `webinfer/collector` (built first if missing).
         test: {
           name: 'collector',
           include: ['test/collector/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/cli/support/build-cli.ts'],
+          globalSetup: ['test/collector/build-if-missing.ts'],
           testTimeout: 30_000,
         },
       },

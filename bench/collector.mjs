@@ -123,6 +123,8 @@ const cpuOf = (pid) => {
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const latencies = [];
 const warmupLatencies = [];
+/** Answers slower than the p99 goal, by second of the run (warm-up included): where the stalls were. */
+const slowBySecond = new Map();
 const memory = [];
 let sent = 0;
 let acknowledged = 0;
@@ -162,7 +164,12 @@ async function sendOne(warmingUp) {
   const status = await postBody(beacon());
   inFlight--;
   if (status === 0) return void failed++;
-  (warmingUp ? warmupLatencies : latencies).push(performance.now() - started);
+  const ms = performance.now() - started;
+  (warmingUp ? warmupLatencies : latencies).push(ms);
+  if (ms > goals.p99Ms) {
+    const second = Math.floor((started - start) / 1000);
+    slowBySecond.set(second, (slowBySecond.get(second) ?? 0) + 1);
+  }
   if (status === 204) acknowledged++;
   else failed++;
 }
@@ -200,6 +207,7 @@ for (let tick = 0; tick < warmupTicks + (seconds * 1000) / tickMs; tick++) {
 }
 await Promise.all(pending);
 const elapsed = (performance.now() - start) / 1000 - warmupSeconds;
+const stalls = [...slowBySecond].map(([second, n]) => `${second}s:${n}`).join(' ');
 memory.push(rssOf(child.pid));
 const collectorCpu = (cpuOf(child.pid) - collectorCpuAtStart) / elapsed;
 const generatorUsage = process.cpuUsage(generatorCpuAtStart);
@@ -232,5 +240,6 @@ console.log(
     `cold start (warm-up) p50=${cold(0.5).toFixed(1)}ms p99=${cold(0.99).toFixed(1)}ms max=${cold(1).toFixed(1)}ms; ` +
     `collector RSS ${Math.min(...memory).toFixed(0)}–${Math.max(...memory).toFixed(0)} MiB ` +
     `(first ${memory[1]?.toFixed(0)} MiB, last ${memory.at(-1)?.toFixed(0)} MiB); CPU: collector ${(collectorCpu * 100).toFixed(0)} %, ` +
-    `load generator ${(generatorCpu * 100).toFixed(0)} % of one core (this machine has ${availableParallelism()})`,
+    `load generator ${(generatorCpu * 100).toFixed(0)} % of one core (this machine has ${availableParallelism()}); ` +
+    `answers over ${goals.p99Ms} ms by second of the run: ${stalls || 'none'}`,
 );

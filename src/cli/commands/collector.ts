@@ -4,8 +4,10 @@ import { CliError, UsageError } from '../lib/cli-error.js';
 
 export const collectorUsage = `Usage: webinfer collector [--port N] [--host H] [--db FILE] [--origins URL...] [--token T]
 
-Starts the collector: pages' telemetry beacons in (POST /collect), stored in a SQLite file,
-Prometheus metrics out (GET /metrics). Prints its URL; stops on Ctrl+C or SIGTERM.
+Starts the collector: pages' telemetry beacons in (POST /collect; OTLP/HTTP JSON at
+/v1/metrics and /v1/logs), stored in a SQLite file; Prometheus metrics out (GET /metrics), the
+query API (GET /api/...) and the dashboard (GET /dashboard/). Prints its URL; stops on Ctrl+C
+or SIGTERM.
 
 Options:
   --port N             port to listen on (default 8787; 0 picks a free one)
@@ -62,7 +64,9 @@ export async function collector(argv: readonly string[]): Promise<void> {
   await mkdir(dirname(db), { recursive: true });
   const { createCollector } = await loadCollector();
   const running = await createCollector(options);
-  process.stdout.write(`webinfer collector: ${running.url}/collect (metrics: ${running.url}/metrics, data: ${db})\n`);
+  process.stdout.write(
+    `webinfer collector: ${running.url}/collect (dashboard: ${running.url}/dashboard/, metrics: ${running.url}/metrics, data: ${db})\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       void running.close().then(resolve);
