@@ -5,6 +5,8 @@ declare module 'vitest' {
     faultServer: string;
     /** Base URL of the telemetry endpoint that records what arrives (test/support/node/beacon-sink.ts). */
     beaconSink: string;
+    /** Base URL of the model server whose manifest changes during a test (test/support/node/update-server.ts). */
+    updateServer: string;
     /** An input of the large synthetic model and its output by a float64 reference. */
     largeModel: { x: number[]; y: number[] };
   }
