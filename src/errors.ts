@@ -34,8 +34,11 @@ export type ModelErrorCode = 'model-invalid' | 'inference-failed' | 'not-batchab
 /** Codes raised when no requested backend can run the model. */
 export type BackendErrorCode = 'backend-unavailable' | 'device-lost';
 
-/** Codes raised for calls made on a disposed model or a closed runtime, or with bad options. */
-export type StateErrorCode = 'model-disposed' | 'runtime-closed' | 'invalid-options';
+/**
+ * Codes raised for calls made on a disposed model or a closed runtime, with bad options, or a
+ * rollback with no version before the current one.
+ */
+export type StateErrorCode = 'model-disposed' | 'runtime-closed' | 'invalid-options' | 'no-previous-version';
 
 /** Codes raised when the worker cannot be reached. */
 export type WorkerErrorCode =

@@ -47,6 +47,13 @@ export type { LoadOptions, ModelCache, RuntimeMetrics, RuntimeOptions } from './
 export type { RunOptions, RunResult } from './runtime/model.js';
 export type { LoadSource } from './runtime/model-source.js';
 export type { TelemetryOptions } from './runtime/telemetry-handle.js';
+export type {
+  RollbackEvent,
+  UpdateCheckResult,
+  UpdateEvent,
+  UpdateOptions,
+  UpdateTrigger,
+} from './runtime/update-types.js';
 export type { BatchingOptions } from './session/batcher.js';
 export type {
   AnomalyRecord,

@@ -1,6 +1,7 @@
 /** Types shared by the page, the worker and the public API. Type-only: nothing here runs. */
 
 import type { FeedbackConfig } from './monitor/feedback-schema.js';
+import type { RollbackEvent, UpdateEvent } from './runtime/update-types.js';
 
 /** Element types of tensors, named as onnxruntime-web names them. */
 export type TensorType =
@@ -357,6 +358,8 @@ export interface RuntimeEvents {
   'worker-restart': WorkerRestartEvent;
   'backend-change': BackendChangeEvent;
   anomaly: AnomalyEvent;
+  update: UpdateEvent;
+  rollback: RollbackEvent;
 }
 
 /** Kinds of anomaly the worker watches for (see the manifest's `monitoring`). */

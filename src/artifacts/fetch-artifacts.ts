@@ -12,11 +12,21 @@ import { verifyManifestSignature } from './manifest-signature.js';
 import { type ResolvedManifest, readManifestJson, validateManifest } from './parse-manifest.js';
 import { PhaseClock } from './phase-clock.js';
 import type { RetryPolicy } from './retry-policy.js';
+import type { Validators } from './revalidate-manifest.js';
 import type { CacheSession } from './store/cache-session.js';
 
 /** What `rt.load` was given, as the worker sees it. */
 export type ModelSource =
-  | { readonly kind: 'manifest'; readonly url: string }
+  | {
+      readonly kind: 'manifest';
+      readonly url: string;
+      /**
+       * This manifest text, not what the URL serves now (a version an update check fetched, or
+       * the one a model was swapped to, loaded again after a worker restart); with the
+       * validators it came with, kept beside it for the next check.
+       */
+      readonly pinned?: { readonly text: string; readonly validators: Validators };
+    }
   | { readonly kind: 'file'; readonly url: string; readonly sha256?: string };
 
 /** Verified bytes of one model version, ready for a session. */
@@ -35,6 +45,12 @@ export interface Artifacts {
   readonly variantFallbackReason?: string;
   /** The manifest's preprocessing and postprocessing, when it declares any. */
   readonly transforms?: Transforms;
+  /**
+   * The manifest it came from, with its validators. `fresh`: fetched (or pinned) for this load,
+   * to keep as the URL's manifest once the model proved good (its session made, its canary
+   * passed); false when it came from the cache.
+   */
+  readonly manifest?: ManifestRead;
   /** The tokenizer.json the manifest names (role `tokenizer`), parsed. */
   readonly tokenizer?: unknown;
   /** What the manifest says to watch in each run. */
@@ -55,6 +71,11 @@ export interface FetchArtifactsOptions {
   readonly cache?: CacheSession;
   /** Picks which of a manifest's builds to fetch (see `chooseVariant`); default: its top-level files. */
   readonly chooseVariant?: (manifest: ResolvedManifest) => Promise<VariantChoice>;
+  /**
+   * Stale-while-revalidate: a manifest in the cache is used without asking the network (the
+   * caller checks for a newer one afterwards); default: revalidated first.
+   */
+  readonly cachedFirst?: boolean;
 }
 
 /**
@@ -63,16 +84,22 @@ export interface FetchArtifactsOptions {
  * unverified bytes never reach onnxruntime-web. A bare file is verified when a SHA-256 is given.
  */
 export async function fetchArtifacts(source: ModelSource, options: FetchArtifactsOptions = {}): Promise<Artifacts> {
-  return source.kind === 'manifest' ? fromManifest(source.url, options) : fromFile(source, options);
+  return source.kind === 'manifest' ? fromManifest(source, options) : fromFile(source, options);
 }
 
 async function fromManifest(
-  url: string,
-  { onProgress, manifestKeys = [], cache, chooseVariant, ...options }: FetchArtifactsOptions,
+  { url, pinned }: Extract<ModelSource, { kind: 'manifest' }>,
+  { onProgress, manifestKeys = [], cache, chooseVariant, cachedFirst = false, ...options }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
   const clock = new PhaseClock();
-  const text = await manifestText(url, transport, cache);
+  const held = pinned || !cachedFirst ? undefined : await cache?.manifestWithValidators(url);
+  const read: ManifestRead = pinned
+    ? { ...pinned, fresh: true }
+    : held
+      ? { ...held, fresh: false }
+      : await manifestText(url, transport, cache);
+  const { text } = read;
   const json = readManifestJson(text, url);
   const manifest = validateManifest(json, url);
   if (manifestKeys.length > 0) await verifyManifestSignature(json, manifestKeys, url);
@@ -115,7 +142,8 @@ async function fromManifest(
     fetched.set(file.url, data);
     done += file.bytes;
   }
-  await cache?.remember(url, text, {
+  // The manifest itself is kept as the URL's once the model proved good (see `manifest`).
+  await cache?.remember(url, undefined, {
     id: manifest.id,
     version: manifest.version,
     // Every build's files belong to this version: deleting it deletes whichever are stored.
@@ -144,6 +172,7 @@ async function fromManifest(
     ...(manifest.transforms ? { transforms: inlineLabelFiles(manifest.transforms, readLabels) } : {}),
     ...(manifest.monitoring ? { monitoring: manifest.monitoring } : {}),
     ...(manifest.canary?.length ? { canary: manifest.canary } : {}),
+    manifest: read,
     ...tokenizerOf(files, fetched, url),
   };
 }
@@ -153,17 +182,35 @@ async function fromManifest(
  * cached copy, one try only, and the copy serves when the network fails: an offline load does
  * not wait through the retry budget.
  */
-async function manifestText(url: string, transport: Pick<FetchBytesOptions, 'signal' | 'retry'>, cache?: CacheSession) {
-  const cached = await cache?.manifest(url);
+async function manifestText(
+  url: string,
+  transport: Pick<FetchBytesOptions, 'signal' | 'retry'>,
+  cache?: CacheSession,
+): Promise<ManifestRead> {
+  const cached = await cache?.manifestWithValidators(url);
   const retry = cached === undefined ? transport.retry : { ...transport.retry, attempts: 1 };
+  let validators: Validators = {};
+  const onResponse = (response: Response) => {
+    const etag = response.headers.get('etag');
+    const lastModified = response.headers.get('last-modified');
+    validators = { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
+  };
   try {
-    const { bytes } = await fetchBytes(url, { ...transport, ...(retry ? { retry } : {}), what: 'a manifest', cache: 'no-cache' });
-    return new TextDecoder().decode(bytes);
+    const options = { ...transport, ...(retry ? { retry } : {}), what: 'a manifest', cache: 'no-cache' as const, onResponse };
+    const text = new TextDecoder().decode((await fetchBytes(url, options)).bytes);
+    return { text, validators, fresh: true };
   } catch (error) {
     const offline = error instanceof FetchError && (error.code === 'network' || Number(error.details.status) >= 500);
     if (cached === undefined || !offline) throw error;
-    return cached;
+    return { ...cached, fresh: false };
   }
+}
+
+/** A manifest's text and validators; `fresh` unless it came from the cache. */
+export interface ManifestRead {
+  readonly text: string;
+  readonly validators: Validators;
+  readonly fresh: boolean;
 }
 
 async function fromFile(

@@ -29,6 +29,8 @@ export interface FetchBytesOptions {
   readonly body?: DownloadBody;
   /** Injectable for tests; defaults to the global `fetch`. */
   readonly fetch?: typeof fetch;
+  /** Told of each response whose body is read (its headers: a manifest's validators). */
+  readonly onResponse?: (response: Response) => void;
 }
 
 /** The bytes and their SHA-256, computed while they streamed in. */
@@ -107,6 +109,7 @@ async function fetchOnce(url: string, body: DownloadBody, state: DownloadState, 
     // whole body is read and the size check that follows refuses it.
     const declared = checkStatus(url, response, resumeFrom, state);
     if (response.status === 200 && body.length > 0) await body.reset();
+    options.onResponse?.(response);
     const startedEmpty = body.length === 0;
     body.validator = strongValidator(response);
     stall.feed();

@@ -4,10 +4,8 @@ import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
 import { defaultRestartPolicy } from '../lib/restart-budget.js';
-import type { FeedbackConfig } from '../monitor/feedback-schema.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
 import type { RuntimeObserver } from '../monitor/run-observer.js';
-import type { BatchingOptions } from '../session/batcher.js';
 import type { PageMetrics } from '../telemetry/page-signals.js';
 import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
@@ -21,13 +19,19 @@ import {
   checkSupervisor,
   checkThreads,
   checkTimeout,
+  checkUpdate,
   checkVariant,
   knownBackends,
   type SupervisorSettings,
 } from './check-options.js';
+import type { LoadOptions } from './load-options.js';
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
+import type { UpdateWatcher } from './model-updates.js';
 import { spawnWorker } from './spawn-worker.js';
+
+export type { LoadOptions } from './load-options.js';
+
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import { checkTelemetry, TelemetryHandle, type TelemetryOptions } from './telemetry-handle.js';
 
@@ -96,42 +100,6 @@ export interface ModelCache {
   persist(): Promise<boolean>;
 }
 
-/** Options of one `rt.load` call. */
-export interface LoadOptions {
-  /** Called with each progress report; never after the load settles. */
-  onProgress?: (progress: LoadProgress) => void;
-  /** Aborts the download and session creation in the worker. */
-  signal?: AbortSignal;
-  /** Overrides the runtime's `backends` for this model. */
-  backends?: readonly Backend[];
-  /** Overrides the runtime's `runTimeoutMs` for this model's runs. */
-  runTimeoutMs?: number;
-  /**
-   * Stack concurrent runs into one `session.run` (dynamic micro-batching): `true` for up to 32
-   * rows, waiting at most 2 ms for them, or `{ maxBatch, maxDelayMs }`. Off by default. The load
-   * fails with `not-batchable` unless every input and output starts with one named dynamic
-   * dimension and a probe finds batched outputs identical to single runs (`model.info.batching`).
-   */
-  batching?: boolean | Partial<BatchingOptions>;
-  /**
-   * Give this model a worker of its own instead of the runtime's shared one: its runs never wait
-   * behind other models', and its worker (and wasm memory) ends when it is disposed.
-   */
-  ownWorker?: boolean;
-  /**
-   * Which of the manifest's builds to load (its `variants`, e.g. `"fp16"`); default: its
-   * top-level files. A build that needs what this device lacks (float16 where WebGPU has no
-   * `shader-f16`) falls back to a float32 build, and `model.info.variant` says so.
-   */
-  variant?: string;
-  /**
-   * Turn `model.feedback` on (or tune it over the manifest's `monitoring.feedback`): `{}` judges
-   * the first output, a classifier's top class or a regressor's values; `{ output, task,
-   * expected: { accuracy } | { mae }, tolerance, window }`. Checked in the worker.
-   */
-  feedback?: FeedbackConfig;
-}
-
 /** What `rt.metrics()` returns. */
 export interface RuntimeMetrics {
   readonly models: readonly ModelMetrics[];
@@ -159,6 +127,8 @@ export class Runtime {
   readonly #supervisor: Supervisor;
   /** Workers of models loaded with `ownWorker`, each ended when its model is disposed. */
   readonly #dedicated = new Set<Supervisor>();
+  /** Models kept current: their checks stop when the runtime closes. */
+  readonly #watchers = new Set<UpdateWatcher>();
   #persistAsked = false;
   /**
    * Metrics and anomaly events, loaded with the first model (a chunk of its own: the page's
@@ -243,8 +213,10 @@ export class Runtime {
           reportError(error);
         }
       });
+    const modelSource = toModelSource(source, globalThis.location?.href);
+    const update = checkUpdate(options.update, modelSource);
     const request: LoadRequest = {
-      source: toModelSource(source, globalThis.location?.href),
+      source: modelSource,
       backends,
       manifestKeys: this.#options.manifestKeys,
       cache: this.#options.cache && {
@@ -257,6 +229,8 @@ export class Runtime {
       ...(batching ? { batching } : {}),
       ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
       ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
+      // Kept current: a cached version serves at once, and the watcher revalidates it after.
+      ...(update ? { cachedFirst: true } : {}),
     };
     const loading = supervisor.call((remote) => remote.load(request, progress));
     this.#observer ??= import('../monitor/run-observer.js').then(
@@ -284,10 +258,31 @@ export class Runtime {
       });
       const observer = await observing;
       observer?.loaded(reply.info, reply.info.loadTimings);
-      return new Model(supervisor, supervisor.adopt(request, reply), reply.info, {
+      const key = supervisor.adopt(request, reply);
+      // Its own chunk: pages that never keep a model current never load it.
+      const watcher =
+        update &&
+        new (await import('./model-updates.js')).UpdateWatcher({
+          supervisor,
+          key,
+          request,
+          reply,
+          events: this.#events,
+          info: () => supervisor.info(key) ?? reply.info,
+          onSwapped: (next) => observer?.loaded(next.info, next.info.loadTimings),
+          update,
+        });
+      const model = new Model(supervisor, key, reply.info, {
         runTimeoutMs,
         ...(observer ? { observer } : {}),
+        ...(watcher ? { updates: watcher } : {}),
       });
+      if (watcher) {
+        this.#watchers.add(watcher);
+        watcher.onStop = () => this.#watchers.delete(watcher);
+        watcher.start();
+      }
+      return model;
     } catch (error) {
       // A worker of its own holds nothing else: it ends with the failed load.
       if (supervisor !== this.#supervisor) {
@@ -356,6 +351,7 @@ export class Runtime {
    */
   async close(): Promise<void> {
     await this.#telemetry?.close();
+    for (const watcher of this.#watchers) watcher.stop();
     this.#supervisor.close();
     for (const supervisor of this.#dedicated) supervisor.close();
     this.#dedicated.clear();

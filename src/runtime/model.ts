@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { InputError, isWebinferError, StateError } from '../errors.js';
+import { AbortError, InputError, isWebinferError, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { FeedbackConfig } from '../monitor/feedback-schema.js';
 import type { ResultLog, Truth } from '../monitor/result-log.js';
@@ -9,8 +9,10 @@ import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
+import type { UpdateWatcher } from './model-updates.js';
 import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
 import type { Supervisor } from './supervisor.js';
+import type { UpdateCheckResult } from './update-types.js';
 import type { WorkerRemote } from './worker-connection.js';
 
 /** Options of one `model.run` call. */
@@ -43,6 +45,8 @@ export interface RunResult {
   readonly timings: RunTimings & { readonly roundTripMs: number };
   /** This result's id, for `model.feedback` once the truth is known. */
   readonly resultId: string;
+  /** The version of the model that computed it (a model kept current changes version). */
+  readonly version: string;
 }
 
 /**
@@ -65,8 +69,14 @@ export class Model {
   /** Result ids and what feedback needs; kept in the monitoring chunk, with the observer. */
   readonly #results: ResultLog | undefined;
   readonly #feedback: FeedbackConfig | undefined;
+  readonly #updates: UpdateWatcher | undefined;
 
-  constructor(supervisor: Supervisor, key: number, info: ModelInfo, options: { runTimeoutMs: number; observer?: RunObserver }) {
+  constructor(
+    supervisor: Supervisor,
+    key: number,
+    info: ModelInfo,
+    options: { runTimeoutMs: number; observer?: RunObserver; updates?: UpdateWatcher },
+  ) {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
@@ -74,6 +84,7 @@ export class Model {
     this.#observer = options.observer;
     this.#feedback = info.feedback;
     this.#results = options.observer?.track(info);
+    this.#updates = options.updates;
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -97,10 +108,17 @@ export class Model {
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
     try {
       const { anomalies, ...result } = await this.#run(given, options);
-      this.#observer?.ran(this.info, result.timings, anomalies ?? []);
+      // Counted for the version that ran, which a swap may have retired since.
+      const info = this.info.version === result.version ? this.info : { ...this.info, version: result.version };
+      this.#observer?.ran(info, result.timings, anomalies ?? []);
+      this.#updates?.observe(result.version, false, (anomalies?.length ?? 0) > 0);
       return { ...result, resultId: this.#results?.remember(result.outputs) ?? '' };
     } catch (error) {
       this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
+      // The caller's mistakes and aborts say nothing about the model.
+      if (!(error instanceof InputError || error instanceof AbortError || error instanceof StateError)) {
+        this.#updates?.observe(this.info.version, true, false);
+      }
       throw error;
     }
   }
@@ -154,6 +172,7 @@ export class Model {
     });
     return {
       outputs: reply.outputs,
+      version: reply.version,
       timings: { ...reply.timings, roundTripMs: performance.now() - started },
       anomalies: reply.anomalies,
     };
@@ -168,10 +187,41 @@ export class Model {
     await this.#supervisor.callModel(this.#key, (remote, handle) => remote.resetState(handle), { timeoutMs: this.#runTimeoutMs });
   }
 
+  /**
+   * Checks for a newer version now (with `rt.load(url, { update })`): resolves once the check
+   * is over, with the version running after it and whether it changed (see `UpdateCheckResult`).
+   * Rejects with a `FetchError` when the manifest's server cannot be reached.
+   *
+   * @example
+   * const { outcome, version } = await model.checkForUpdate();
+   */
+  async checkForUpdate(): Promise<UpdateCheckResult> {
+    this.#assertUsable();
+    return this.#watcher().check('manual');
+  }
+
+  #watcher(): UpdateWatcher {
+    if (this.#updates) return this.#updates;
+    throw new StateError('invalid-options', `Model "${this.info.id}" was not loaded with { update }`, {
+      details: { option: 'update', expected: 'rt.load(manifestUrl, { update: true })', actual: 'off' },
+    });
+  }
+
+  /**
+   * Swaps the version the last update replaced back in (with `rt.load(url, { update })`; it is
+   * still cached) and resolves to it; rejects with `no-previous-version` when there is none.
+   * Emits `rollback` with reason `manual`. A later check may move to the newer version again.
+   */
+  async rollback(): Promise<string> {
+    this.#assertUsable();
+    return this.#watcher().rollback();
+  }
+
   /** Releases the session in the worker. Later calls reject with `model-disposed`. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#updates?.stop();
     await this.#supervisor.release(this.#key);
   }
 

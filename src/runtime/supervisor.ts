@@ -20,7 +20,7 @@ export interface SupervisorOptions {
 
 /** A model the runtime loaded: how to load it again, and its handle in the current worker. */
 interface Adopted {
-  readonly request: LoadRequest;
+  request: LoadRequest;
   /** As the worker last described it: a device loss moves it to another backend. */
   info: ModelInfo;
   handle: number;
@@ -38,6 +38,9 @@ export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #budget: RestartBudget;
   readonly #models = new Map<number, Adopted>();
+  /** Calls sent and not settled, by worker handle; and who waits for a handle's to reach none. */
+  readonly #inFlight = new Map<number, number>();
+  readonly #drained = new Map<number, () => void>();
   #connection: WorkerConnection | undefined;
   /** Settles when the current worker is ready for calls (after a restart, once models are back). */
   #ready: Promise<void> = Promise.resolve();
@@ -73,7 +76,43 @@ export class Supervisor {
     const model = this.#models.get(key);
     if (!model) throw new StateError('model-disposed', `Model ${key} is not loaded (disposed)`, { details: { key } });
     if (model.failure) throw model.failure;
-    return this.#renewOnOutOfMemory(this.#connect().call((remote) => invoke(remote, model.handle), options));
+    // The handle is taken now: a call made before a swap ends on the version it was made to.
+    const { handle } = model;
+    this.#inFlight.set(handle, (this.#inFlight.get(handle) ?? 0) + 1);
+    try {
+      return await this.#renewOnOutOfMemory(this.#connect().call((remote) => invoke(remote, handle), options));
+    } finally {
+      const left = (this.#inFlight.get(handle) ?? 1) - 1;
+      if (left > 0) this.#inFlight.set(handle, left);
+      else {
+        this.#inFlight.delete(handle);
+        this.#drained.get(handle)?.();
+      }
+    }
+  }
+
+  /**
+   * Puts the model `key` on a model the worker loaded beside it (`reply`, from `request`): calls
+   * made from now on go to it, calls already made end where they were sent, and the old session
+   * is released once the last of them settles (`released`). `inFlight`: how many there were. A
+   * worker restart loads `request` from then on.
+   */
+  swap(key: number, request: LoadRequest, reply: LoadReply): { inFlight: number; released: Promise<void> } {
+    const model = this.#models.get(key);
+    if (!model) {
+      void this.#connection?.call((remote) => remote.dispose(reply.handle)).catch(() => undefined);
+      throw new StateError('model-disposed', `Model ${key} is not loaded (disposed)`, { details: { key } });
+    }
+    const old = model.handle;
+    const inFlight = this.#inFlight.get(old) ?? 0;
+    Object.assign(model, { request, info: reply.info, handle: reply.handle, failure: undefined });
+    this.#sessions++;
+    const drained = inFlight > 0 ? new Promise<void>((done) => this.#drained.set(old, done)) : Promise.resolve();
+    const released = drained.then(async () => {
+      this.#drained.delete(old);
+      await this.#connection?.call((remote) => remote.dispose(old)).catch(() => undefined);
+    });
+    return { inFlight, released };
   }
 
   async #renewOnOutOfMemory<T>(call: Promise<T>): Promise<T> {

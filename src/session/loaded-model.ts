@@ -75,7 +75,7 @@ export class LoadedModel {
    * Runs the model once, when its turn in the queue comes (stacked with other requests when
    * batching is on); the reply's buffers are meant to be transferred to the page.
    */
-  async run(inputs: Inputs, options: QueueOptions = {}): Promise<RunReply & { buffers: ArrayBuffer[] }> {
+  async run(inputs: Inputs, options: QueueOptions = {}): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     if (this.#lostError) throw this.#lostError;
     const runs = this.#pipeline ? await this.#pipeline.preprocess(inputs) : [inputs as Feeds];

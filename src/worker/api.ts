@@ -1,5 +1,6 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
+import type { Validators } from '../artifacts/revalidate-manifest.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Anomaly, Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
@@ -26,12 +27,26 @@ export interface LoadRequest {
   readonly variant?: string;
   /** `LoadOptions.feedback`, checked in the worker; over the manifest's `monitoring.feedback`. */
   readonly feedback?: unknown;
+  /** Use a cached manifest without asking the network (the page checks for updates after). */
+  readonly cachedFirst?: boolean;
+}
+
+/** What `checkManifest` found: the manifest the server has now. */
+export interface ManifestCheck {
+  readonly text: string;
+  readonly validators: Validators;
+  /** Its `version`, when it is JSON with one (the load that follows validates the rest). */
+  readonly version: string | null;
+  /** The server answered 304: the cached copy is current. */
+  readonly notModified: boolean;
 }
 
 export interface LoadReply {
   /** Names the loaded model in later calls. */
   readonly handle: number;
   readonly info: ModelInfo;
+  /** The manifest it was loaded from, and its validators: pinned, it loads this version again. */
+  readonly manifest?: { readonly text: string; readonly validators: Validators };
 }
 
 /** What the model cache holds, and what the browser lets this origin store. */
@@ -72,6 +87,8 @@ export interface RunRequest {
 
 export interface RunReply {
   readonly outputs: Outputs;
+  /** The version of the model that ran (a model updated in the field changes version). */
+  readonly version: string;
   readonly timings: RunTimings;
   /** What the model's monitoring saw in this run, when anything. */
   readonly anomalies?: readonly Anomaly[];
@@ -91,6 +108,11 @@ export interface WorkerApi {
   /** Answers at once: the page's heartbeat while no call is in flight. */
   ping(): 'pong';
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadReply>;
+  /**
+   * Revalidates a manifest against the copy in the cache (`If-None-Match`, `If-Modified-Since`);
+   * rejects with a `FetchError` when the server cannot be reached.
+   */
+  checkManifest(url: string): Promise<ManifestCheck>;
   run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
   /** Starts the model's recurrent state over. */
   resetState(handle: number): void;

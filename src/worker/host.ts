@@ -1,4 +1,5 @@
 import { releaseProxy } from 'comlink';
+import { revalidateManifest } from '../artifacts/revalidate-manifest.js';
 import { CacheSession } from '../artifacts/store/cache-session.js';
 import { ModelStore } from '../artifacts/store/model-store.js';
 import { storageEstimate } from '../artifacts/store/storage-estimate.js';
@@ -73,7 +74,7 @@ export function createHost(): WorkerApi {
           fallbackReason: `webgpu: device lost (${reason})`,
         },
       ).then(
-        (next) => {
+        ({ model: next }) => {
           if (!models.has(handle)) return void next.release();
           models.set(handle, next);
           notify?.({ type: 'backend-change', handle, info: next.info, reason: `WebGPU device lost: ${reason}` });
@@ -112,13 +113,18 @@ export function createHost(): WorkerApi {
       loads.set(request.callId, controller);
       const report = onProgress && meterProgress(throttleProgress((p) => void onProgress(p)));
       try {
-        const model = await openModel(request, { loadOrt, cache: cacheFor(request), signal: controller.signal, report });
+        const { model, manifest } = await openModel(request, {
+          loadOrt,
+          cache: cacheFor(request),
+          signal: controller.signal,
+          report,
+        });
         const handle = nextHandle++;
         models.set(handle, model);
         requests.set(handle, request);
         if (model.info.backend === 'webgpu') watchDevice();
         report?.({ stage: 'ready', loaded: model.info.bytes, total: model.info.bytes });
-        return { handle, info: model.info };
+        return { handle, info: model.info, ...(manifest ? { manifest } : {}) };
       } catch (error) {
         throw controller.signal.aborted ? new AbortError('The load was aborted', { cause: error }) : error;
       } finally {
@@ -136,8 +142,19 @@ export function createHost(): WorkerApi {
           ? {}
           : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
       };
-      const { buffers, ...reply } = await modelFor(handle).run(inputs, queueing);
-      return withTransfer(reply, buffers);
+      const model = modelFor(handle);
+      const { buffers, ...reply } = await model.run(inputs, queueing);
+      return withTransfer({ ...reply, version: model.info.version }, buffers);
+    },
+
+    async checkManifest(url) {
+      const cache = new CacheSession(cacheStore());
+      const held = await cache.manifestWithValidators(url);
+      const found = await revalidateManifest(url, held);
+      const text = found.changed ? found.text : (held?.text ?? '');
+      // Unchanged: the validators the server gave this time are kept for the next check.
+      if (!found.changed && held) await cache.rememberManifest(url, held.text, found.validators);
+      return { text, validators: found.validators, version: versionOf(text), notModified: !found.changed };
     },
 
     resetState(handle) {
@@ -193,4 +210,14 @@ function holdLifeLock(lockName: string): Promise<boolean> {
 function releaseCallback(callback: unknown): void {
   const release = (callback as { [releaseProxy]?: unknown } | undefined)?.[releaseProxy];
   if (typeof release === 'function') release.call(callback);
+}
+
+/** A manifest's `version`, read without validating the rest; null when there is none. */
+function versionOf(text: string): string | null {
+  try {
+    const version = (JSON.parse(text) as { version?: unknown } | null)?.version;
+    return typeof version === 'string' ? version : null;
+  } catch {
+    return null;
+  }
 }

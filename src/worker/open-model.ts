@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { chooseVariant, type GpuSupport } from '../artifacts/choose-variant.js';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
+import type { Validators } from '../artifacts/revalidate-manifest.js';
 import type { CacheSession } from '../artifacts/store/cache-session.js';
 import { isWebinferError, StateError } from '../errors.js';
 import { RunMonitor } from '../monitor/detect.js';
@@ -15,6 +16,12 @@ import { probeWebGpu } from '../session/webgpu-probe.js';
 import { Pipeline } from '../transforms/pipeline.js';
 import type { Backend, BatchingInfo, CanaryInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
 import type { LoadRequest } from './api.js';
+
+/** A model ready to run, and the manifest it came from (for a manifest). */
+export interface OpenedModel {
+  readonly model: LoadedModel;
+  readonly manifest?: { readonly text: string; readonly validators: Validators };
+}
 
 export interface OpenOptions {
   readonly loadOrt: OrtLoader;
@@ -31,7 +38,7 @@ export interface OpenOptions {
  * Fetches (or reads from the cache) a model's files, creates its session on the first backend
  * that works and passes the manifest's canary, and checks batching when asked: a `LoadedModel` with everything the page is told.
  */
-export async function openModel(request: LoadRequest, options: OpenOptions): Promise<LoadedModel> {
+export async function openModel(request: LoadRequest, options: OpenOptions): Promise<OpenedModel> {
   const { signal, report, cache } = options;
   const started = performance.now();
   const artifacts = await fetchArtifacts(request.source, {
@@ -39,6 +46,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     manifestKeys: request.manifestKeys,
     cache,
     chooseVariant: (manifest) => chooseVariant(manifest, request.variant, () => gpuSupport(request.backends, options.gpuRefused)),
+    ...(request.cachedFirst ? { cachedFirst: true } : {}),
     ...(request.retry ? { retry: request.retry } : {}),
     ...(report ? { onProgress: report } : {}),
   });
@@ -98,13 +106,22 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     await chosen.session.release();
     throw error;
   }
+  // Only now is the manifest kept as its URL's: a version whose session or canary failed never
+  // becomes what a later load (from the cache first) opens.
+  if (artifacts.manifest?.fresh) {
+    await cache.rememberManifest(artifacts.url, artifacts.manifest.text, artifacts.manifest.validators);
+  }
   const pipeline = artifacts.transforms && new Pipeline(artifacts.transforms, { tokenizer: artifacts.tokenizer });
   const described = { ...info, ...(batching ? { batching } : {}), ...(pipeline ? { transforms: pipeline.info } : {}) };
-  return new LoadedModel(chosen, described, {
+  const model = new LoadedModel(chosen, described, {
     batching: request.batching,
     pipeline,
     monitor: new RunMonitor(artifacts.monitoring),
   });
+  return {
+    model,
+    ...(artifacts.manifest ? { manifest: { text: artifacts.manifest.text, validators: artifacts.manifest.validators } } : {}),
+  };
 }
 
 /** The feedback config: the load's option (checked here, where valibot is) over the manifest's. */

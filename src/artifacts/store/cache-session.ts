@@ -1,6 +1,7 @@
 import { StorageError } from '../../errors.js';
 import type { CacheStatus } from '../../types.js';
 import { type DownloadBody, MemoryBody } from '../download-body.js';
+import type { Validators } from '../revalidate-manifest.js';
 import type { ModelStore } from './model-store.js';
 import { defaultChunkBytes, type ModelRecord } from './schema.js';
 import { storageEstimate } from './storage-estimate.js';
@@ -66,7 +67,20 @@ export class CacheSession {
 
   /** The manifest text last fetched from `url`, if cached. */
   async manifest(url: string): Promise<string | undefined> {
-    return (await this.#safe((store) => store.getManifest(url)))?.text;
+    return (await this.manifestWithValidators(url))?.text;
+  }
+
+  /** The manifest text last fetched from `url` and the validators it came with, if cached. */
+  async manifestWithValidators(url: string): Promise<{ text: string; validators: Validators } | undefined> {
+    const record = await this.#safe((store) => store.getManifest(url));
+    if (!record) return undefined;
+    const { etag, lastModified } = record;
+    return { text: record.text, validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) } };
+  }
+
+  /** Keeps `text` as `url`'s manifest, with the validators a revalidation got for it. */
+  async rememberManifest(url: string, text: string, validators: Validators): Promise<void> {
+    await this.#safe((store) => store.putManifest(url, text, validators));
   }
 
   /**
@@ -106,9 +120,10 @@ export class CacheSession {
     manifestUrl: string,
     manifestText: string | undefined,
     model: Omit<ModelRecord, 'storedAt' | 'lastUsedAt' | 'manifestUrl'>,
+    validators?: Validators,
   ): Promise<void> {
     await this.#safe(async (store) => {
-      if (manifestText !== undefined) await store.putManifest(manifestUrl, manifestText);
+      if (manifestText !== undefined) await store.putManifest(manifestUrl, manifestText, validators);
       await store.putModel({ ...model, manifestUrl });
     });
   }

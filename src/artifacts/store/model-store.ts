@@ -1,5 +1,6 @@
 import { createXXHash64 } from 'hash-wasm';
 import { StorageError } from '../../errors.js';
+import type { Validators } from '../revalidate-manifest.js';
 import { sha256Hex } from '../sha256.js';
 import { openStore, type StoreDatabase } from './open-store.js';
 import type { ChunkRecord, FileRecord, ManifestRecord, ModelRecord, RuntimeFileRecord } from './schema.js';
@@ -192,8 +193,8 @@ export class ModelStore {
     return (await this.#open()).get('manifests', url);
   }
 
-  async putManifest(url: string, text: string): Promise<void> {
-    await (await this.#open()).put('manifests', { url, text, fetchedAt: Date.now() });
+  async putManifest(url: string, text: string, validators: Validators = {}): Promise<void> {
+    await (await this.#open()).put('manifests', { url, text, fetchedAt: Date.now(), ...validators });
   }
 
   /** Bytes of onnxruntime-web's files (their records' sizes). */

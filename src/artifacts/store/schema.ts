@@ -53,6 +53,9 @@ export interface ManifestRecord {
   readonly url: string;
   readonly text: string;
   readonly fetchedAt: number;
+  /** The validators it came with, for conditional revalidation (absent on records from before). */
+  readonly etag?: string;
+  readonly lastModified?: string;
 }
 
 /**

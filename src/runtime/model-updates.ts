@@ -1,0 +1,242 @@
+import { AbortError, FetchError, isWebinferError, StateError, WorkerError } from '../errors.js';
+import type { Emitter } from '../lib/emitter.js';
+import type { ModelInfo, RuntimeEvents } from '../types.js';
+import type { LoadReply, LoadRequest } from '../worker/api.js';
+import type { Supervisor } from './supervisor.js';
+import { Probation, type ProbationSettings } from './update-probation.js';
+import type { RollbackEvent, UpdateCheckResult, UpdateTrigger } from './update-types.js';
+
+export interface UpdateWatcherOptions {
+  readonly supervisor: Supervisor;
+  /** The model's key in the supervisor. */
+  readonly key: number;
+  /** How the model was loaded (a manifest), and what the load answered. */
+  readonly request: LoadRequest;
+  readonly reply: LoadReply;
+  readonly events: Emitter<RuntimeEvents>;
+  /** The model's info now. */
+  readonly info: () => ModelInfo;
+  /** Told of each version swapped in (for its metrics). */
+  readonly onSwapped?: (reply: LoadReply) => void;
+  readonly update: { readonly intervalMs: number; readonly onVisible: boolean; readonly rollback: ProbationSettings | false };
+}
+
+/** A version as it can be loaded again: its manifest pinned. */
+interface Pinned {
+  readonly request: LoadRequest;
+  readonly version: string;
+}
+
+/** Checks on becoming visible come at most this often. */
+const visibleGapMs = 60_000;
+
+/**
+ * Keeps one model current (see `UpdateOptions`): checks its manifest in the worker, loads a
+ * changed version beside the running one, and swaps it in when it loaded and passed its canary.
+ * The version it replaced stays loadable (and cached): the first calls on the new one are on
+ * probation, and too many failures or anomalies swap the old one back. Versions older than
+ * that are deleted from the cache. One check or swap at a time; a version refused is not tried
+ * again while this page lives. A check that cannot reach the server changes nothing.
+ */
+export class UpdateWatcher {
+  readonly #options: UpdateWatcherOptions;
+  readonly #url: string;
+  readonly #rejected = new Set<string>();
+  #current: Pinned;
+  #previous: Pinned | undefined;
+  #probation: Probation | undefined;
+  /** The check or swap under way: they run one at a time. */
+  #busy: Promise<unknown> = Promise.resolve();
+  #checking: Promise<UpdateCheckResult> | undefined;
+  #lastCheck = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #stopped = false;
+  /** Called once, when the watcher stops. */
+  onStop: (() => void) | undefined;
+  readonly #onVisibility = () => {
+    if (document.visibilityState !== 'visible' || performance.now() - this.#lastCheck < visibleGapMs) return;
+    this.#background('visible');
+  };
+
+  constructor(options: UpdateWatcherOptions) {
+    const { request, reply } = options;
+    if (request.source.kind !== 'manifest') throw new Error('an update watcher needs a manifest');
+    this.#options = options;
+    this.#url = request.source.url;
+    this.#current = this.#pin(reply);
+  }
+
+  /** Checks now (after the load), then every `intervalMs` and when the page becomes visible. */
+  start(): void {
+    this.#background('load');
+    this.#timer = setInterval(() => this.#background('interval'), this.#options.update.intervalMs);
+    if (this.#options.update.onVisible && typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', this.#onVisibility);
+    }
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.onStop?.();
+    clearInterval(this.#timer);
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  /** Checks now, or joins the check under way; rejects when the server cannot be reached. */
+  check(trigger: UpdateTrigger = 'manual'): Promise<UpdateCheckResult> {
+    this.#checking ??= this.#exclusive(() => this.#check(trigger)).finally(() => {
+      this.#checking = undefined;
+    });
+    return this.#checking;
+  }
+
+  /** Swaps the version before the last update back in (`model.rollback()`). */
+  rollback(): Promise<string> {
+    return this.#exclusive(async () => {
+      if (!this.#previous) {
+        throw new StateError('no-previous-version', `Model "${this.#options.info().id}" has no earlier version to roll back to`, {
+          details: { model: this.#options.info().id, version: this.#current.version },
+        });
+      }
+      await this.#rollBack('manual', 'model.rollback() was called');
+      return this.#current.version;
+    });
+  }
+
+  /** One call's outcome on `version`: judged while that version is on probation. */
+  observe(version: string, failed: boolean, anomalous: boolean): void {
+    const probation = this.#probation;
+    if (!probation || probation.version !== version) return;
+    const verdict = probation.add(failed, anomalous);
+    if (verdict === undefined) return;
+    this.#probation = undefined;
+    if (verdict === 'passed') return;
+    const { runs, errors, anomalous: seen } = probation.figures;
+    const message =
+      verdict === 'errors'
+        ? `${errors} of the first ${runs} calls on ${version} failed`
+        : `${seen} of the first ${runs} calls on ${version} showed anomalies`;
+    void this.#exclusive(() => (this.#current.version === version ? this.#rollBack(verdict, message) : undefined)).catch(
+      () => undefined,
+    );
+  }
+
+  #background(trigger: UpdateTrigger): void {
+    this.check(trigger).catch(() => undefined);
+  }
+
+  #exclusive<T>(task: () => Promise<T> | T): Promise<T> {
+    const run = this.#busy.then(task, task);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+
+  async #check(trigger: UpdateTrigger): Promise<UpdateCheckResult> {
+    const { supervisor, info, events } = this.#options;
+    this.#lastCheck = performance.now();
+    const found = await supervisor.call((remote) => remote.checkManifest(this.#url));
+    const current = info().version;
+    const candidate = found.version ?? found.text;
+    if (this.#stopped || found.version === current || this.#rejected.has(candidate))
+      return { version: current, outcome: 'current' };
+    const started = performance.now();
+    const request = this.#pinnedRequest({ text: found.text, validators: found.validators });
+    let reply: LoadReply;
+    try {
+      reply = await supervisor.call((remote) => remote.load(request));
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      this.#rejected.add(candidate);
+      const canary = isWebinferError(error) && error.code === 'canary-failed';
+      this.#emitRollback({
+        from: found.version ?? '(unreadable manifest)',
+        to: current,
+        reason: canary ? 'canary-failed' : 'load-failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
+      return { version: current, outcome: 'rejected' };
+    }
+    if (this.#stopped) {
+      await supervisor.call((remote) => remote.dispose(reply.handle)).catch(() => undefined);
+      return { version: current, outcome: 'current' };
+    }
+    const { inFlight } = this.#swap(request, reply);
+    const rollback = this.#options.update.rollback;
+    this.#probation = rollback ? new Probation(reply.info.version, rollback) : undefined;
+    events.emit('update', {
+      id: reply.info.id,
+      from: current,
+      to: reply.info.version,
+      trigger,
+      preparedMs: performance.now() - started,
+      inFlight,
+    });
+    void this.#cleanUp().catch(() => undefined);
+    return { version: reply.info.version, outcome: 'updated' };
+  }
+
+  /** Swaps the previous version back in (loaded again, from the cache) and refuses the current one. */
+  async #rollBack(reason: Extract<RollbackEvent['reason'], 'errors' | 'anomalies' | 'manual'>, message: string): Promise<void> {
+    const previous = this.#previous;
+    if (!previous || this.#stopped) return;
+    const { supervisor } = this.#options;
+    const reply = await supervisor.call((remote) => remote.load({ ...previous.request, callId: supervisor.nextCallId() }));
+    const from = this.#current.version;
+    this.#swap(previous.request, reply);
+    this.#previous = undefined;
+    this.#probation = undefined;
+    // A version given up by the runtime is not taken again; one given up by hand may be.
+    if (reason !== 'manual') this.#rejected.add(from);
+    this.#emitRollback({ from, to: previous.version, reason, message });
+  }
+
+  #swap(request: LoadRequest, reply: LoadReply): { inFlight: number } {
+    const { inFlight } = this.#options.supervisor.swap(this.#options.key, request, reply);
+    this.#previous = this.#current;
+    this.#current = { request, version: reply.info.version };
+    this.#options.onSwapped?.(reply);
+    return { inFlight };
+  }
+
+  /** Deletes cached versions of this model other than the current one and the one before. */
+  async #cleanUp(): Promise<void> {
+    if (this.#options.request.cache === false) return;
+    const { supervisor, info } = this.#options;
+    const keep = new Set([this.#current.version, this.#previous?.version]);
+    const { id } = info();
+    for (const cached of await supervisor.call((remote) => remote.cacheList())) {
+      if (cached.id === id && !keep.has(cached.version))
+        await supervisor.call((remote) => remote.cacheDelete(id, cached.version));
+    }
+  }
+
+  #emitRollback(event: Omit<RollbackEvent, 'id'>): void {
+    this.#options.events.emit('rollback', { id: this.#options.info().id, ...event });
+  }
+
+  /** The request that loads the version `reply` describes again, exactly (its manifest pinned). */
+  #pin(reply: LoadReply): Pinned {
+    const request = reply.manifest ? this.#pinnedRequest(reply.manifest) : this.#options.request;
+    return { request, version: reply.info.version };
+  }
+
+  #pinnedRequest(manifest: NonNullable<LoadReply['manifest']>): LoadRequest {
+    return {
+      ...this.#options.request,
+      source: { kind: 'manifest', url: this.#url, pinned: manifest },
+      callId: this.#options.supervisor.nextCallId(),
+      cachedFirst: false,
+    };
+  }
+}
+
+/** Failures that say nothing about the new version: the network, the worker, an abort. */
+function isTransient(error: unknown): boolean {
+  return (
+    (error instanceof FetchError && error.code === 'network') ||
+    error instanceof WorkerError ||
+    error instanceof AbortError ||
+    (error instanceof StateError && error.code === 'runtime-closed')
+  );
+}
