@@ -20,7 +20,7 @@ export type InputErrorCode =
 export type FetchErrorCode = 'http-status' | 'not-a-model' | 'network';
 
 /** Codes raised for a manifest that is malformed, or unsigned or badly signed where a key is configured. */
-export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid' | 'variant-unknown';
+export type ManifestErrorCode = 'manifest-invalid' | 'signature-invalid' | 'variant-unknown' | 'channel-unknown';
 
 /** Codes raised when downloaded bytes are not the ones the manifest names. */
 export type IntegrityErrorCode = 'integrity-mismatch';

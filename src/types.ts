@@ -1,7 +1,10 @@
 /** Types shared by the page, the worker and the public API. Type-only: nothing here runs. */
 
+import type { AnomalyEvent } from './monitor/anomaly-types.js';
 import type { FeedbackConfig } from './monitor/feedback-schema.js';
 import type { RollbackEvent, UpdateEvent } from './runtime/update-types.js';
+
+export type { Anomaly, AnomalyEvent, AnomalyKind } from './monitor/anomaly-types.js';
 
 /** Element types of tensors, named as onnxruntime-web names them. */
 export type TensorType =
@@ -174,6 +177,8 @@ export interface ModelInfo {
   readonly batching?: BatchingInfo;
   /** The manifest build loaded (absent for a bare file), and why when it is not the one asked for. */
   readonly variant?: VariantInfo;
+  /** The channel followed, when the URL loaded was a channels document; `rollout`: this install is inside its rollout. */
+  readonly channel?: { readonly name: string; readonly rollout: boolean };
   /** With a manifest `canary`: the backend that passed it, and those that failed it (passed over). */
   readonly canary?: CanaryInfo;
   /** With feedback on (manifest `monitoring.feedback`, or `rt.load(url, { feedback })`): what it judges. */
@@ -360,39 +365,6 @@ export interface RuntimeEvents {
   anomaly: AnomalyEvent;
   update: UpdateEvent;
   rollback: RollbackEvent;
-}
-
-/** Kinds of anomaly the worker watches for (see the manifest's `monitoring`). */
-export type AnomalyKind =
-  | 'non-finite'
-  | 'out-of-range'
-  | 'latency'
-  | 'error-rate'
-  | 'canary'
-  | 'drift'
-  | 'confidence-collapse'
-  | 'accuracy-drop';
-
-/** Something a run's inputs or outputs showed that the model's monitoring calls abnormal. */
-export interface Anomaly {
-  readonly kind: AnomalyKind;
-  /** The input or output it was seen in; `(call)` for latency and error rate. */
-  readonly tensor: string;
-  readonly where: 'input' | 'output';
-  readonly message: string;
-  /** The figures: how many values, the range or threshold, the value seen. */
-  readonly details: Readonly<Record<string, number | string>>;
-}
-
-/** `rt.on('anomaly')`: an anomaly, at most one per kind and tensor of a model every 10 s. */
-export interface AnomalyEvent extends Anomaly {
-  readonly model: string;
-  readonly version: string;
-  readonly backend: string;
-  /** Epoch ms. */
-  readonly at: number;
-  /** Anomalies of the same kind and tensor left out since the last event (rate limit). */
-  readonly suppressed: number;
 }
 
 /** Where a run goes in its model's queue: `high` before `normal` (the default) before `low`. */

@@ -1,18 +1,19 @@
-import { FetchError, ManifestError } from '../errors.js';
+import { ManifestError } from '../errors.js';
 import { withLock } from '../lib/with-lock.js';
 import type { Monitoring } from '../monitor/schema.js';
 import type { Canary } from '../session/canary.js';
 import { inlineLabelFiles } from '../transforms/label-files.js';
 import type { Transforms } from '../transforms/schema.js';
 import type { LoadTimings, StageProgress, VariantInfo } from '../types.js';
+import { defaultChannel } from './channels.js';
 import type { VariantChoice } from './choose-variant.js';
 import { type FetchBytesOptions, fetchBytes } from './fetch-bytes.js';
 import { fetchVerified } from './fetch-verified.js';
 import { verifyManifestSignature } from './manifest-signature.js';
 import { type ResolvedManifest, readManifestJson, validateManifest } from './parse-manifest.js';
 import { PhaseClock } from './phase-clock.js';
+import { type ChannelRead, type ManifestRead, type PinnedManifest, readManifest } from './read-manifest.js';
 import type { RetryPolicy } from './retry-policy.js';
-import type { Validators } from './revalidate-manifest.js';
 import type { CacheSession } from './store/cache-session.js';
 
 /** What `rt.load` was given, as the worker sees it. */
@@ -25,7 +26,7 @@ export type ModelSource =
        * the one a model was swapped to, loaded again after a worker restart); with the
        * validators it came with, kept beside it for the next check.
        */
-      readonly pinned?: { readonly text: string; readonly validators: Validators };
+      readonly pinned?: PinnedManifest;
     }
   | { readonly kind: 'file'; readonly url: string; readonly sha256?: string };
 
@@ -51,6 +52,8 @@ export interface Artifacts {
    * passed); false when it came from the cache.
    */
   readonly manifest?: ManifestRead;
+  /** The channel followed, when the URL loaded was a channels document (kept with the manifest). */
+  readonly channel?: ChannelRead;
   /** The tokenizer.json the manifest names (role `tokenizer`), parsed. */
   readonly tokenizer?: unknown;
   /** What the manifest says to watch in each run. */
@@ -76,6 +79,9 @@ export interface FetchArtifactsOptions {
    * caller checks for a newer one afterwards); default: revalidated first.
    */
   readonly cachedFirst?: boolean;
+  /** When the URL is a channels document: the channel to follow (default `stable`) and the install's id, for rollouts. */
+  readonly channel?: string;
+  readonly installId?: string;
 }
 
 /**
@@ -88,17 +94,25 @@ export async function fetchArtifacts(source: ModelSource, options: FetchArtifact
 }
 
 async function fromManifest(
-  { url, pinned }: Extract<ModelSource, { kind: 'manifest' }>,
-  { onProgress, manifestKeys = [], cache, chooseVariant, cachedFirst = false, ...options }: FetchArtifactsOptions,
+  { url: loadUrl, pinned }: Extract<ModelSource, { kind: 'manifest' }>,
+  {
+    onProgress,
+    manifestKeys = [],
+    cache,
+    chooseVariant,
+    cachedFirst = false,
+    channel = defaultChannel,
+    installId = '',
+    ...options
+  }: FetchArtifactsOptions,
 ): Promise<Artifacts> {
   const transport = transportOptions(options);
   const clock = new PhaseClock();
-  const held = pinned || !cachedFirst ? undefined : await cache?.manifestWithValidators(url);
-  const read: ManifestRead = pinned
-    ? { ...pinned, fresh: true }
-    : held
-      ? { ...held, fresh: false }
-      : await manifestText(url, transport, cache);
+  const source = await readManifest(
+    { url: loadUrl, ...(pinned ? { pinned } : {}) },
+    { transport, cachedFirst, channel, installId, ...(cache ? { cache } : {}) },
+  );
+  const { url, read } = source;
   const { text } = read;
   const json = readManifestJson(text, url);
   const manifest = validateManifest(json, url);
@@ -173,44 +187,9 @@ async function fromManifest(
     ...(manifest.monitoring ? { monitoring: manifest.monitoring } : {}),
     ...(manifest.canary?.length ? { canary: manifest.canary } : {}),
     manifest: read,
+    ...(source.channel ? { channel: source.channel } : {}),
     ...tokenizerOf(files, fetched, url),
   };
-}
-
-/**
- * The manifest, revalidated with the server on every load (it names what is current). With a
- * cached copy, one try only, and the copy serves when the network fails: an offline load does
- * not wait through the retry budget.
- */
-async function manifestText(
-  url: string,
-  transport: Pick<FetchBytesOptions, 'signal' | 'retry'>,
-  cache?: CacheSession,
-): Promise<ManifestRead> {
-  const cached = await cache?.manifestWithValidators(url);
-  const retry = cached === undefined ? transport.retry : { ...transport.retry, attempts: 1 };
-  let validators: Validators = {};
-  const onResponse = (response: Response) => {
-    const etag = response.headers.get('etag');
-    const lastModified = response.headers.get('last-modified');
-    validators = { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
-  };
-  try {
-    const options = { ...transport, ...(retry ? { retry } : {}), what: 'a manifest', cache: 'no-cache' as const, onResponse };
-    const text = new TextDecoder().decode((await fetchBytes(url, options)).bytes);
-    return { text, validators, fresh: true };
-  } catch (error) {
-    const offline = error instanceof FetchError && (error.code === 'network' || Number(error.details.status) >= 500);
-    if (cached === undefined || !offline) throw error;
-    return { ...cached, fresh: false };
-  }
-}
-
-/** A manifest's text and validators; `fresh` unless it came from the cache. */
-export interface ManifestRead {
-  readonly text: string;
-  readonly validators: Validators;
-  readonly fresh: boolean;
 }
 
 async function fromFile(

@@ -192,12 +192,17 @@ export function checkBatchingOption(batching: boolean | Partial<BatchingOptions>
 
 /** `rt.load(source, { variant })`: a name as manifests spell them (which ones exist, the manifest says). */
 export function checkVariant(variant: string): string {
-  if (typeof variant !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(variant)) {
-    throw new StateError('invalid-options', `variant must be a variant name such as "fp16", got ${JSON.stringify(variant)}`, {
-      details: { option: 'variant', expected: 'letters, digits, ".", "_" or "-", at most 64', actual: String(variant) },
+  return checkName('variant', variant);
+}
+
+/** A name a manifest or a channels document uses (a variant, a channel), or an install id. */
+export function checkName(option: string, name: string): string {
+  if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(name)) {
+    throw new StateError('invalid-options', `${option} must be a name such as "fp16" or "stable", got ${JSON.stringify(name)}`, {
+      details: { option, expected: 'letters, digits, ".", "_" or "-", at most 64', actual: String(name) },
     });
   }
-  return variant;
+  return name;
 }
 
 /** `createRuntime({ anomalies })`: the rate limit of `anomaly` events. */

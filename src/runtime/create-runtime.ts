@@ -1,5 +1,5 @@
 import { proxy } from 'comlink';
-import type { RetryPolicy } from '../artifacts/retry-policy.js';
+import { defaultChannel } from '../artifacts/channels.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
@@ -7,7 +7,7 @@ import { defaultRestartPolicy } from '../lib/restart-budget.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
 import type { RuntimeObserver } from '../monitor/run-observer.js';
 import type { PageMetrics } from '../telemetry/page-signals.js';
-import type { Backend, CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
+import type { CacheOptions, LoadProgress, RuntimeEvents } from '../types.js';
 import type { CacheUsage, LoadRequest } from '../worker/api.js';
 import {
   checkAnomalies,
@@ -15,6 +15,7 @@ import {
   checkBatchingOption,
   checkCache,
   checkManifestKeys,
+  checkName,
   checkRetryPolicy,
   checkSupervisor,
   checkThreads,
@@ -22,68 +23,19 @@ import {
   checkUpdate,
   checkVariant,
   knownBackends,
-  type SupervisorSettings,
 } from './check-options.js';
+import { installId } from './install-id.js';
 import type { LoadOptions } from './load-options.js';
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
 import type { UpdateWatcher } from './model-updates.js';
+import type { RuntimeOptions } from './runtime-options.js';
 import { spawnWorker } from './spawn-worker.js';
+import { Supervisor, type SupervisorOptions } from './supervisor.js';
+import { checkTelemetry, TelemetryHandle } from './telemetry-handle.js';
 
 export type { LoadOptions } from './load-options.js';
-
-import { Supervisor, type SupervisorOptions } from './supervisor.js';
-import { checkTelemetry, TelemetryHandle, type TelemetryOptions } from './telemetry-handle.js';
-
-/** Options of `createRuntime`. Every field has a default. */
-export interface RuntimeOptions {
-  /** Backends to try, in order. Default `['webgpu', 'wasm']`. */
-  backends?: readonly Backend[];
-  /** Wasm threads per worker; default: onnxruntime-web's choice (half the cores, at most 4). */
-  threads?: number;
-  /**
-   * Ed25519 public keys (raw 32 bytes, base64url, as `webinfer keygen` prints them). When set,
-   * every manifest must carry a signature by one of them or its load is refused before any
-   * model byte is fetched. Bare `.onnx` URLs and `{ url, sha256 }` are not manifests.
-   */
-  manifestKeys?: readonly string[];
-  /**
-   * How model downloads retry: `attempts` per file (default 6), backoff from `baseDelayMs` (500)
-   * doubling to `maxDelayMs` (15 000) with full jitter, and `stallMs` (30 000) without a byte
-   * before a download is aborted and resumed.
-   */
-  download?: Partial<RetryPolicy>;
-  /**
-   * Keep verified model files in IndexedDB, so later loads (and offline ones) read them instead
-   * of the network, and interrupted downloads resume. Default true; an object tunes it.
-   */
-  cache?: boolean | CacheOptions;
-  /** Starts the worker; replace it to host webinfer's worker chunk yourself. */
-  createWorker?: () => Worker;
-  /**
-   * Milliseconds a `model.run` may take before it rejects with `call-timeout` and the worker,
-   * presumed hung, is restarted. Default 60 000; `Infinity` turns it off. Per model:
-   * `rt.load(source, { runTimeoutMs })`; per call: `model.run(feeds, { timeoutMs })`.
-   */
-  runTimeoutMs?: number;
-  /**
-   * How the runtime watches its worker: `heartbeatMs` (default 5 000) between pings of an idle
-   * worker; how many restarts (`maxRestarts`, default 5) within `restartWindowMs` (60 000)
-   * before it gives up; and when a worker with no model left is ended (`recycleWhenIdle`,
-   * default true; or `recycleAfterSessions`).
-   */
-  supervisor?: Partial<SupervisorSettings>;
-  /**
-   * `anomaly` events: at most one per model, version, kind and tensor every `intervalMs`
-   * (default 10 s; 0 sends every one).
-   */
-  anomalies?: { intervalMs?: number };
-  /**
-   * Send latency histograms, anomalies, web-vitals and long frames to a collector (or an OTLP
-   * receiver) in beacons, never model inputs: `{ endpoint: '/collect' }`. Off by default.
-   */
-  telemetry?: TelemetryOptions;
-}
+export type { RuntimeOptions } from './runtime-options.js';
 
 /** `rt.cache`: what webinfer keeps in IndexedDB. */
 export interface ModelCache {
@@ -138,6 +90,7 @@ export class Runtime {
   #observed: RuntimeObserver | undefined;
   readonly #anomalyLimits: { intervalMs?: number };
   readonly #telemetry: TelemetryHandle | undefined;
+  readonly #installId: string | undefined;
 
   /** @internal Made by `createRuntime`. */
   constructor(options: RuntimeOptions) {
@@ -149,6 +102,7 @@ export class Runtime {
       ...(options.threads === undefined ? {} : { threads: checkThreads(options.threads) }),
       ...(options.download === undefined ? {} : { download: checkRetryPolicy(options.download) }),
     };
+    this.#installId = options.installId === undefined ? undefined : checkName('installId', options.installId);
     const settings = checkSupervisor(options.supervisor ?? {});
     this.#supervisorOptions = {
       createWorker: options.createWorker ?? spawnWorker,
@@ -226,6 +180,9 @@ export class Runtime {
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
+      ...(modelSource.kind === 'manifest'
+        ? { channel: checkName('channel', options.channel ?? defaultChannel), installId: this.#installId ?? installId() }
+        : {}),
       ...(batching ? { batching } : {}),
       ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
       ...(options.feedback === undefined ? {} : { feedback: options.feedback }),

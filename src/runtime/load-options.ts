@@ -32,6 +32,11 @@ export interface LoadOptions {
    */
   variant?: string;
   /**
+   * When the URL is a channels document (`webinfer/channels@1`): the channel to follow, default
+   * `stable`. `model.info.channel` says which, and whether this install is inside its rollout.
+   */
+  channel?: string;
+  /**
    * Turn `model.feedback` on (or tune it over the manifest's `monitoring.feedback`): `{}` judges
    * the first output, a classifier's top class or a regressor's values; `{ output, task,
    * expected: { accuracy } | { mae }, tolerance, window }`. Checked in the worker.

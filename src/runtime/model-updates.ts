@@ -135,13 +135,16 @@ export class UpdateWatcher {
   async #check(trigger: UpdateTrigger): Promise<UpdateCheckResult> {
     const { supervisor, info, events } = this.#options;
     this.#lastCheck = performance.now();
-    const found = await supervisor.call((remote) => remote.checkManifest(this.#url));
+    const { channel, installId } = this.#options.request;
+    const found = await supervisor.call((remote) =>
+      remote.checkManifest(this.#url, { ...(channel ? { channel } : {}), ...(installId ? { installId } : {}) }),
+    );
     const current = info().version;
-    const candidate = found.version ?? found.text;
-    if (this.#stopped || found.version === current || this.#rejected.has(candidate))
-      return { version: current, outcome: 'current' };
+    const { version, ...pinned } = found;
+    const candidate = version ?? found.text;
+    if (this.#stopped || version === current || this.#rejected.has(candidate)) return { version: current, outcome: 'current' };
     const started = performance.now();
-    const request = this.#pinnedRequest({ text: found.text, validators: found.validators });
+    const request = this.#pinnedRequest(pinned);
     let reply: LoadReply;
     try {
       reply = await supervisor.call((remote) => remote.load(request));
@@ -150,7 +153,7 @@ export class UpdateWatcher {
       this.#rejected.add(candidate);
       const canary = isWebinferError(error) && error.code === 'canary-failed';
       this.#emitRollback({
-        from: found.version ?? '(unreadable manifest)',
+        from: version ?? '(unreadable manifest)',
         to: current,
         reason: canary ? 'canary-failed' : 'load-failed',
         message: error instanceof Error ? error.message : String(error),

@@ -1,6 +1,6 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
+import type { PinnedManifest } from '../artifacts/read-manifest.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
-import type { Validators } from '../artifacts/revalidate-manifest.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Anomaly, Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
@@ -29,24 +29,33 @@ export interface LoadRequest {
   readonly feedback?: unknown;
   /** Use a cached manifest without asking the network (the page checks for updates after). */
   readonly cachedFirst?: boolean;
+  /** When the URL is a channels document: the channel to follow (`LoadOptions.channel`). */
+  readonly channel?: string;
+  /** This install's id, stable across visits: which side of a rollout it falls on. */
+  readonly installId?: string;
 }
 
-/** What `checkManifest` found: the manifest the server has now. */
-export interface ManifestCheck {
-  readonly text: string;
-  readonly validators: Validators;
+/** Which channel and install a manifest check is for. */
+export interface CheckRequest {
+  readonly channel?: string;
+  readonly installId?: string;
+}
+
+/**
+ * What `checkManifest` found: the manifest the server has now (through the channels document,
+ * when the URL is one), pinned as a load of it would need it.
+ */
+export interface ManifestCheck extends PinnedManifest {
   /** Its `version`, when it is JSON with one (the load that follows validates the rest). */
   readonly version: string | null;
-  /** The server answered 304: the cached copy is current. */
-  readonly notModified: boolean;
 }
 
 export interface LoadReply {
   /** Names the loaded model in later calls. */
   readonly handle: number;
   readonly info: ModelInfo;
-  /** The manifest it was loaded from, and its validators: pinned, it loads this version again. */
-  readonly manifest?: { readonly text: string; readonly validators: Validators };
+  /** The manifest it was loaded from, pinned: it loads this version again. */
+  readonly manifest?: PinnedManifest;
 }
 
 /** What the model cache holds, and what the browser lets this origin store. */
@@ -112,7 +121,7 @@ export interface WorkerApi {
    * Revalidates a manifest against the copy in the cache (`If-None-Match`, `If-Modified-Since`);
    * rejects with a `FetchError` when the server cannot be reached.
    */
-  checkManifest(url: string): Promise<ManifestCheck>;
+  checkManifest(url: string, request?: CheckRequest): Promise<ManifestCheck>;
   run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
   /** Starts the model's recurrent state over. */
   resetState(handle: number): void;

@@ -1,5 +1,4 @@
 import { releaseProxy } from 'comlink';
-import { revalidateManifest } from '../artifacts/revalidate-manifest.js';
 import { CacheSession } from '../artifacts/store/cache-session.js';
 import { ModelStore } from '../artifacts/store/model-store.js';
 import { storageEstimate } from '../artifacts/store/storage-estimate.js';
@@ -11,6 +10,7 @@ import type { LoadedModel } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
 import type { LoadRequest, WorkerApi, WorkerEvent } from './api.js';
+import { checkManifest } from './check-manifest.js';
 import { openModel } from './open-model.js';
 
 /**
@@ -147,14 +147,8 @@ export function createHost(): WorkerApi {
       return withTransfer({ ...reply, version: model.info.version }, buffers);
     },
 
-    async checkManifest(url) {
-      const cache = new CacheSession(cacheStore());
-      const held = await cache.manifestWithValidators(url);
-      const found = await revalidateManifest(url, held);
-      const text = found.changed ? found.text : (held?.text ?? '');
-      // Unchanged: the validators the server gave this time are kept for the next check.
-      if (!found.changed && held) await cache.rememberManifest(url, held.text, found.validators);
-      return { text, validators: found.validators, version: versionOf(text), notModified: !found.changed };
+    async checkManifest(url, request = {}) {
+      return checkManifest(url, new CacheSession(cacheStore()), request);
     },
 
     resetState(handle) {
@@ -210,14 +204,4 @@ function holdLifeLock(lockName: string): Promise<boolean> {
 function releaseCallback(callback: unknown): void {
   const release = (callback as { [releaseProxy]?: unknown } | undefined)?.[releaseProxy];
   if (typeof release === 'function') release.call(callback);
-}
-
-/** A manifest's `version`, read without validating the rest; null when there is none. */
-function versionOf(text: string): string | null {
-  try {
-    const version = (JSON.parse(text) as { version?: unknown } | null)?.version;
-    return typeof version === 'string' ? version : null;
-  } catch {
-    return null;
-  }
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { chooseVariant, type GpuSupport } from '../artifacts/choose-variant.js';
 import { fetchArtifacts } from '../artifacts/fetch-artifacts.js';
-import type { Validators } from '../artifacts/revalidate-manifest.js';
+import type { ChannelRead, ManifestRead, PinnedManifest } from '../artifacts/read-manifest.js';
 import type { CacheSession } from '../artifacts/store/cache-session.js';
 import { isWebinferError, StateError } from '../errors.js';
 import { RunMonitor } from '../monitor/detect.js';
@@ -17,10 +17,10 @@ import { Pipeline } from '../transforms/pipeline.js';
 import type { Backend, BatchingInfo, CanaryInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
 import type { LoadRequest } from './api.js';
 
-/** A model ready to run, and the manifest it came from (for a manifest). */
+/** A model ready to run, and the manifest it came from (for a manifest), pinned: it loads this version again. */
 export interface OpenedModel {
   readonly model: LoadedModel;
-  readonly manifest?: { readonly text: string; readonly validators: Validators };
+  readonly manifest?: PinnedManifest;
 }
 
 export interface OpenOptions {
@@ -47,6 +47,8 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     cache,
     chooseVariant: (manifest) => chooseVariant(manifest, request.variant, () => gpuSupport(request.backends, options.gpuRefused)),
     ...(request.cachedFirst ? { cachedFirst: true } : {}),
+    ...(request.channel ? { channel: request.channel } : {}),
+    ...(request.installId ? { installId: request.installId } : {}),
     ...(request.retry ? { retry: request.retry } : {}),
     ...(report ? { onProgress: report } : {}),
   });
@@ -92,6 +94,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     ...(fallbackReason ? { fallbackReason } : {}),
     ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
     ...(variant ? { variant } : {}),
+    ...(artifacts.channel ? { channel: { name: artifacts.channel.name, rollout: artifacts.channel.rollout } } : {}),
     ...(chosen.canary ? { canary: chosen.canary } : {}),
     ...feedbackOf(request.feedback, artifacts.monitoring),
   };
@@ -108,8 +111,10 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
   }
   // Only now is the manifest kept as its URL's: a version whose session or canary failed never
   // becomes what a later load (from the cache first) opens.
-  if (artifacts.manifest?.fresh) {
-    await cache.rememberManifest(artifacts.url, artifacts.manifest.text, artifacts.manifest.validators);
+  const { manifest, channel } = artifacts;
+  if (manifest?.fresh) await cache.rememberManifest(artifacts.url, manifest.text, manifest.validators);
+  if (channel?.document.fresh) {
+    await cache.rememberManifest(request.source.url, channel.document.text, channel.document.validators);
   }
   const pipeline = artifacts.transforms && new Pipeline(artifacts.transforms, { tokenizer: artifacts.tokenizer });
   const described = { ...info, ...(batching ? { batching } : {}), ...(pipeline ? { transforms: pipeline.info } : {}) };
@@ -118,10 +123,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     pipeline,
     monitor: new RunMonitor(artifacts.monitoring),
   });
-  return {
-    model,
-    ...(artifacts.manifest ? { manifest: { text: artifacts.manifest.text, validators: artifacts.manifest.validators } } : {}),
-  };
+  return { model, ...(manifest ? { manifest: pinnedOf(artifacts.url, manifest, channel) } : {}) };
 }
 
 /** The feedback config: the load's option (checked here, where valibot is) over the manifest's. */
@@ -155,4 +157,17 @@ function variantInfo(
   return asked !== undefined && asked !== variant.name
     ? { ...variant, asked, ...(reason ? { fallbackReason: reason } : {}) }
     : variant;
+}
+
+/** What loads the version `manifest` describes again, exactly: its text, its URL and channel. */
+function pinnedOf(url: string, manifest: ManifestRead, channel: ChannelRead | undefined): PinnedManifest {
+  const { text, validators } = manifest;
+  if (!channel) return { text, validators, url };
+  const { document } = channel;
+  return {
+    text,
+    validators,
+    url,
+    channels: { text: document.text, validators: document.validators, channel: channel.name, rollout: channel.rollout },
+  };
 }
