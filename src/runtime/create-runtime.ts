@@ -1,5 +1,4 @@
 import { proxy } from 'comlink';
-import { defaultChannel } from '../artifacts/channels.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import { abortable } from '../lib/abortable.js';
 import { Emitter } from '../lib/emitter.js';
@@ -20,7 +19,6 @@ import {
   checkSupervisor,
   checkThreads,
   checkTimeout,
-  checkUpdate,
   checkVariant,
   knownBackends,
 } from './check-options.js';
@@ -168,7 +166,9 @@ export class Runtime {
         }
       });
     const modelSource = toModelSource(source, globalThis.location?.href);
-    const update = checkUpdate(options.update, modelSource);
+    // Its own chunk, with the watcher: pages that never keep a model current never load it.
+    const updates = options.update === undefined || options.update === false ? undefined : await import('./model-updates.js');
+    const update = updates?.checkUpdate(options.update, modelSource);
     const request: LoadRequest = {
       source: modelSource,
       backends,
@@ -180,9 +180,9 @@ export class Runtime {
       callId,
       ...(this.#options.threads === undefined ? {} : { threads: this.#options.threads }),
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
-      ...(modelSource.kind === 'manifest'
-        ? { channel: checkName('channel', options.channel ?? defaultChannel), installId: this.#installId ?? installId() }
-        : {}),
+      // The worker follows `stable` unless told: the channels code stays out of the page entry.
+      ...(options.channel === undefined ? {} : { channel: checkName('channel', options.channel) }),
+      ...(modelSource.kind === 'manifest' ? { installId: this.#installId ?? installId() } : {}),
       ...(batching ? { batching } : {}),
       ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
       ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
@@ -216,10 +216,10 @@ export class Runtime {
       const observer = await observing;
       observer?.loaded(reply.info, reply.info.loadTimings);
       const key = supervisor.adopt(request, reply);
-      // Its own chunk: pages that never keep a model current never load it.
       const watcher =
         update &&
-        new (await import('./model-updates.js')).UpdateWatcher({
+        updates &&
+        new updates.UpdateWatcher({
           supervisor,
           key,
           request,

@@ -3,6 +3,9 @@ import type { Emitter } from '../lib/emitter.js';
 import type { ModelInfo, RuntimeEvents } from '../types.js';
 import type { LoadReply, LoadRequest } from '../worker/api.js';
 import type { Supervisor } from './supervisor.js';
+
+export { checkUpdate } from './check-update.js';
+
 import { Probation, type ProbationSettings } from './update-probation.js';
 import type { RollbackEvent, UpdateCheckResult, UpdateTrigger } from './update-types.js';
 
