@@ -68,6 +68,18 @@ function timestamp(now: () => number) {
   );
 }
 
+/** What found an update, or why a version was given up (`TransitionRecord.reason`). */
+export const transitionReasons = [
+  'load',
+  'interval',
+  'visible',
+  'manual',
+  'canary-failed',
+  'load-failed',
+  'errors',
+  'anomalies',
+] as const;
+
 /** The beacon schema, with timestamps judged against `now` (the collector's clock). */
 export function beaconSchema(now: () => number = Date.now) {
   const anomaly = v.strictObject({
@@ -92,6 +104,16 @@ export function beaconSchema(now: () => number = Date.now) {
     id: text(64),
     navigationType: text(32),
   });
+  const transition = v.strictObject({
+    model: name,
+    kind: v.picklist(['update', 'rollback']),
+    from: name,
+    to: name,
+    reason: v.picklist(transitionReasons),
+    at: timestamp(now),
+    inFlight: v.optional(count),
+    preparedMs: v.optional(count),
+  });
   return v.strictObject({
     format: v.literal(beaconFormat),
     batchId: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}$/, 'a UUID')),
@@ -103,6 +125,7 @@ export function beaconSchema(now: () => number = Date.now) {
     metrics: v.pipe(v.array(metricsDelta), v.maxLength(beaconLimits.metrics)),
     anomalies: v.pipe(v.array(anomaly), v.maxLength(beaconLimits.anomalies)),
     vitals: v.pipe(v.array(vital), v.maxLength(beaconLimits.vitals)),
+    transitions: v.optional(v.pipe(v.array(transition), v.maxLength(beaconLimits.transitions))),
     longFrames: v.strictObject({
       count,
       duringInference: count,

@@ -65,6 +65,14 @@ export class CollectorMetrics {
     'webinfer_long_frames_total',
     'Long animation frames, during model calls or not',
   );
+  readonly #updates = this.#exposition.counter(
+    'webinfer_model_updates_total',
+    'Versions swapped in on pages (version: the new one), by what found them',
+  );
+  readonly #rollbacks = this.#exposition.counter(
+    'webinfer_model_rollbacks_total',
+    'Versions given up on pages (version: the one given up), by reason',
+  );
   readonly #received = this.#exposition.counter('webinfer_beacons_received_total', 'Beacons stored');
   readonly #duplicates = this.#exposition.counter(
     'webinfer_beacons_duplicate_total',
@@ -93,6 +101,10 @@ export class CollectorMetrics {
     }
     for (const a of beacon.anomalies) {
       this.#anomalies.inc({ model: a.model, version: a.version, backend: a.backend, kind: a.kind }, 1 + a.suppressed);
+    }
+    for (const t of beacon.transitions ?? []) {
+      if (t.kind === 'update') this.#updates.inc({ model: t.model, version: t.to, reason: t.reason });
+      else this.#rollbacks.inc({ model: t.model, version: t.from, reason: t.reason });
     }
     for (const v of beacon.vitals) this.#vitals[v.name]?.observe({}, v.value * (vitalBuckets[v.name]?.scale ?? 1));
     const { longFrames, dropped } = beacon;

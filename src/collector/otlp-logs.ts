@@ -1,4 +1,4 @@
-import type { AnomalyRecord, Beacon, VitalRecord } from '../telemetry/beacon.js';
+import type { AnomalyRecord, Beacon, TransitionRecord, VitalRecord } from '../telemetry/beacon.js';
 import {
   type Attributes,
   attributesOf,
@@ -19,6 +19,8 @@ import type { LogsRequest } from './otlp-schema.js';
  *   `.tensor`, `.where`, `.suppressed` (else 0); every other `webinfer.anomaly.<key>` attribute is
  *   `details[key]`; `at` is the record's time (else its observed time).
  * - `webinfer.web_vital`: `web_vital.name`, `.value`, `.rating`, `.id`, `.navigation_type`.
+ * - `webinfer.model_transition`: `webinfer.model`, `webinfer.transition.kind`, `.from`, `.to`,
+ *   `.reason`, and for updates `.in_flight` and `.prepared_ms`.
  *
  * The beacon's `sentAt` is its latest record's time (the runtime stamps web-vitals with it).
  * Records of other events, or without an attribute webinfer needs, are counted in `rejections`
@@ -36,26 +38,20 @@ export function beaconsFromLogs(
       const at = `resourceLogs.${r}.scopeLogs.${s}`;
       const anomalies: AnomalyRecord[] = [];
       const vitals: VitalRecord[] = [];
+      const transitions: TransitionRecord[] = [];
       let latest = 0;
       for (const record of scopeLogs.logRecords ?? []) {
         const attrs = attributesOf(record.attributes);
         const event = record.eventName || stringAt(attrs, 'event.name');
         const time = record.timeUnixNano || record.observedTimeUnixNano || 0;
-        const taken =
-          event === 'webinfer.anomaly'
-            ? anomalyOf(attrs, time || now())
-            : event === 'webinfer.web_vital'
-              ? vitalOf(attrs)
-              : undefined;
-        if (taken === undefined || typeof taken === 'string') {
-          rejections.add(taken === undefined ? `event ${event ?? '(none)'} is not webinfer's` : `${event}: ${taken}`);
+        const taken = takeRecord(event, attrs, time || now(), { anomalies, vitals, transitions });
+        if (taken !== undefined) {
+          rejections.add(taken === null ? `event ${event ?? '(none)'} is not webinfer's` : `${event}: ${taken}`);
           continue;
         }
-        if ('kind' in taken) anomalies.push(taken);
-        else vitals.push(taken);
         latest = Math.max(latest, time);
       }
-      if (anomalies.length + vitals.length === 0) return;
+      if (anomalies.length + vitals.length + transitions.length === 0) return;
       const envelope = envelopeOf(resource, attributesOf(scopeLogs.scope?.attributes), { signal: 'logs', at, bodyDigest });
       const beacon: Beacon = {
         ...envelope,
@@ -63,6 +59,7 @@ export function beaconsFromLogs(
         metrics: [],
         anomalies,
         vitals,
+        ...(transitions.length > 0 ? { transitions } : {}),
         longFrames: { count: 0, duringInference: 0, blockingMs: 0, blockingMsDuringInference: 0 },
         dropped: { batches: 0, anomalies: 0, rejected: 0 },
       };
@@ -70,6 +67,28 @@ export function beaconsFromLogs(
     });
   });
   return { batches, rejections };
+}
+
+/** Files a record under its list; null when its event is not webinfer's, else why it was refused, if it was. */
+function takeRecord(
+  event: string | undefined,
+  attrs: Attributes,
+  at: number,
+  into: { anomalies: AnomalyRecord[]; vitals: VitalRecord[]; transitions: TransitionRecord[] },
+): string | null | undefined {
+  const taken =
+    event === 'webinfer.anomaly'
+      ? anomalyOf(attrs, at)
+      : event === 'webinfer.web_vital'
+        ? vitalOf(attrs)
+        : event === 'webinfer.model_transition'
+          ? transitionOf(attrs, at)
+          : null;
+  if (taken === null || typeof taken === 'string') return taken;
+  if (event === 'webinfer.anomaly') into.anomalies.push(taken as AnomalyRecord);
+  else if (event === 'webinfer.web_vital') into.vitals.push(taken as VitalRecord);
+  else into.transitions.push(taken as TransitionRecord);
+  return undefined;
 }
 
 const anomalyPrefix = 'webinfer.anomaly.';
@@ -121,4 +140,27 @@ function vitalOf(attrs: Attributes): VitalRecord | string {
     return 'a record without web_vital.name, .value, .rating, .id and .navigation_type';
   }
   return { name: name as VitalRecord['name'], value, rating: rating as VitalRecord['rating'], id, navigationType };
+}
+
+const transitionPrefix = 'webinfer.transition.';
+
+/** A model transition from its attributes; else why not. Its picklist fields are judged by `checkBeacon`. */
+function transitionOf(attrs: Attributes, at: number): TransitionRecord | string {
+  const model = stringAt(attrs, 'webinfer.model');
+  const [kind, from, to, reason] = ['kind', 'from', 'to', 'reason'].map((key) => stringAt(attrs, `${transitionPrefix}${key}`));
+  if (model === undefined || kind === undefined || from === undefined || to === undefined || reason === undefined) {
+    return 'a record without webinfer.model and webinfer.transition.kind, .from, .to and .reason (strings)';
+  }
+  const inFlight = numberAt(attrs, `${transitionPrefix}in_flight`);
+  const preparedMs = numberAt(attrs, `${transitionPrefix}prepared_ms`);
+  return {
+    model,
+    kind: kind as TransitionRecord['kind'],
+    from,
+    to,
+    reason,
+    at,
+    ...(inFlight === undefined ? {} : { inFlight }),
+    ...(preparedMs === undefined ? {} : { preparedMs }),
+  };
 }

@@ -122,6 +122,21 @@ export class Queries {
     return { byKind, recent };
   }
 
+  /** Versions swapped in and given up on pages over the window, the newest first. */
+  transitions(scope: Scope, limit: number) {
+    const { model, version } = scope;
+    const filters = [
+      model === undefined ? '' : 'AND model = ?',
+      version === undefined ? '' : 'AND ? IN (from_version, to_version)',
+    ];
+    return this.#db
+      .prepare(
+        `SELECT at, model, kind, from_version AS "from", to_version AS "to", reason, in_flight AS inFlight,
+         prepared_ms AS preparedMs FROM transitions WHERE at >= ? AND at < ? ${filters.join(' ')} ORDER BY at DESC LIMIT ?`,
+      )
+      .all(slotOf(scope.from), scope.to, ...[model, version].filter((x) => x !== undefined), limit);
+  }
+
   /** Each web vital over the window: its p75 (ms; CLS unitless) and counts by rating. */
   vitals(scope: Pick<Scope, 'from' | 'to'>) {
     const rows = this.#db

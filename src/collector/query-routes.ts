@@ -21,7 +21,7 @@ const latencyQuery = v.strictObject({
   phase: v.optional(v.picklist(phases), 'total'),
   step: v.optional(v.pipe(epochMs, v.multipleOf(slotMs, `a whole number of minutes (${slotMs} ms each)`), v.minValue(slotMs))),
 });
-const anomaliesQuery = v.strictObject({
+const listQuery = v.strictObject({
   ...scopeEntries,
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(500)), '50'),
 });
@@ -49,9 +49,15 @@ export function registerQueryRoutes(app: FastifyInstance, queries: Queries, now:
     answer(reply, scopeOf(scopeQuery, request.query, now), (scope) => ({ ...window(scope), phases: queries.phases(scope) })),
   );
   app.get('/api/anomalies', async (request, reply) =>
-    answer(reply, scopeOf(anomaliesQuery, request.query, now), ({ limit, ...scope }) => ({
+    answer(reply, scopeOf(listQuery, request.query, now), ({ limit, ...scope }) => ({
       ...window(scope),
       ...queries.anomalies(scope, limit),
+    })),
+  );
+  app.get('/api/transitions', async (request, reply) =>
+    answer(reply, scopeOf(listQuery, request.query, now), ({ limit, ...scope }) => ({
+      ...window(scope),
+      transitions: queries.transitions(scope, limit),
     })),
   );
   app.get('/api/vitals', async (request, reply) =>

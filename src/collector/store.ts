@@ -57,6 +57,13 @@ CREATE TABLE IF NOT EXISTS anomalies (
 );
 CREATE INDEX IF NOT EXISTS anomalies_model ON anomalies (model, version, at);
 CREATE INDEX IF NOT EXISTS anomalies_at ON anomalies (at);
+-- Versions swapped in (update) and given up (rollback) on pages.
+CREATE TABLE IF NOT EXISTS transitions (
+  batch_id TEXT NOT NULL, at INTEGER NOT NULL, model TEXT NOT NULL, kind TEXT NOT NULL,
+  from_version TEXT NOT NULL, to_version TEXT NOT NULL, reason TEXT NOT NULL, in_flight INTEGER, prepared_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS transitions_model ON transitions (model, at);
+CREATE INDEX IF NOT EXISTS transitions_at ON transitions (at);
 -- One row per minute and web vital: counts by rating, values in the shared buckets.
 CREATE TABLE IF NOT EXISTS vital_minutes (
   at INTEGER NOT NULL, name TEXT NOT NULL,
@@ -68,7 +75,7 @@ PRAGMA user_version = 1;
 `;
 
 /** Tables with an `at` column (ms), pruned by it. */
-const timedTables = ['run_minutes', 'anomalies', 'vital_minutes'] as const;
+const timedTables = ['run_minutes', 'anomalies', 'vital_minutes', 'transitions'] as const;
 
 export class BeaconStore {
   readonly #db: Database.Database;
@@ -89,6 +96,7 @@ export class BeaconStore {
     );
     const anomaly = db.prepare('INSERT INTO anomalies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const minutes = new MinuteRows(db);
+    const transition = db.prepare('INSERT INTO transitions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const insertOne = (b: Beacon, receivedAt: number): boolean => {
       const { longFrames: lf, dropped } = b;
       const added = batch.run({
@@ -122,6 +130,9 @@ export class BeaconStore {
           JSON.stringify(a.details),
           a.suppressed,
         );
+      }
+      for (const t of b.transitions ?? []) {
+        transition.run(b.batchId, t.at, t.model, t.kind, t.from, t.to, t.reason, t.inFlight ?? null, t.preparedMs ?? null);
       }
       return true;
     };

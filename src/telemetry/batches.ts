@@ -1,3 +1,4 @@
+import type { RollbackEvent, UpdateEvent } from '../runtime/update-types.js';
 import type { AnomalyEvent } from '../types.js';
 import {
   type AnomalyRecord,
@@ -8,6 +9,7 @@ import {
   type LongFrames,
   type MetricsDelta,
   maxBeaconBytes,
+  type TransitionRecord,
   type VitalRecord,
 } from './beacon.js';
 
@@ -16,6 +18,7 @@ export interface BatchContent {
   readonly metrics: readonly MetricsDelta[];
   readonly anomalies: readonly AnomalyRecord[];
   readonly vitals: readonly VitalRecord[];
+  readonly transitions?: readonly TransitionRecord[];
   readonly longFrames: LongFrames;
   readonly dropped: DroppedCounts;
 }
@@ -43,6 +46,7 @@ export function makeBeacons(content: BatchContent, header: BatchHeader, maxBytes
     ...content.metrics.map((item) => ({ list: 'metrics' as const, item })),
     ...content.anomalies.map((item) => ({ list: 'anomalies' as const, item })),
     ...content.vitals.map((item) => ({ list: 'vitals' as const, item })),
+    ...(content.transitions ?? []).map((item) => ({ list: 'transitions' as const, item })),
   ];
   const extras = content.longFrames.count > 0 || Object.values(content.dropped).some((n) => n > 0);
   if (items.length === 0 && !extras) return [];
@@ -58,6 +62,11 @@ export function makeBeacons(content: BatchContent, header: BatchHeader, maxBytes
       size = bytesOf(current);
     }
     // Bounded fields keep any one item far below the budget, so an item always fits alone.
+    // Transitions are rare: the field appears only in a beacon that has some (its name counted).
+    if (current[list] === undefined) {
+      current[list] = [];
+      size += bytesOf({ [list]: [] }) - 1;
+    }
     (current[list] as unknown[]).push(item);
     size += cost;
   }
@@ -68,7 +77,9 @@ export function makeBeacons(content: BatchContent, header: BatchHeader, maxBytes
 export const noLongFrames: LongFrames = { count: 0, duringInference: 0, blockingMs: 0, blockingMsDuringInference: 0 };
 export const noneDropped: DroppedCounts = { batches: 0, anomalies: 0, rejected: 0 };
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+type Mutable<T> = {
+  -readonly [K in keyof T]: T[K] extends readonly (infer E)[] | undefined ? E[] | Extract<T[K], undefined> : T[K];
+};
 
 function emptyBeacon(header: BatchHeader, longFrames: LongFrames, dropped: DroppedCounts): Mutable<Beacon> {
   return {
@@ -87,13 +98,36 @@ function emptyBeacon(header: BatchHeader, longFrames: LongFrames, dropped: Dropp
   };
 }
 
-const hasItems = (beacon: Beacon) => beacon.metrics.length + beacon.anomalies.length + beacon.vitals.length > 0;
+const hasItems = (beacon: Beacon) =>
+  beacon.metrics.length + beacon.anomalies.length + beacon.vitals.length + (beacon.transitions?.length ?? 0) > 0;
 
 const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
 
 /** A figure as JSON can carry it: strings clipped, NaN and infinities spelled out. */
 const detail = (value: number | string) =>
   typeof value === 'string' ? clip(value, beaconLimits.detail) : Number.isFinite(value) ? value : String(value);
+
+/** An `update` or `rollback` event as a beacon carries it. */
+export function transitionRecord(kind: 'update', event: UpdateEvent): TransitionRecord;
+export function transitionRecord(kind: 'rollback', event: RollbackEvent): TransitionRecord;
+export function transitionRecord(kind: 'update' | 'rollback', event: UpdateEvent | RollbackEvent): TransitionRecord {
+  const versions = {
+    model: clip(event.id, beaconLimits.name),
+    from: clip(event.from, beaconLimits.name),
+    to: clip(event.to, beaconLimits.name),
+  };
+  if ('trigger' in event) {
+    return {
+      ...versions,
+      kind,
+      reason: event.trigger,
+      at: Date.now(),
+      inFlight: event.inFlight,
+      preparedMs: Math.round(event.preparedMs),
+    };
+  }
+  return { ...versions, kind, reason: event.reason, at: Date.now() };
+}
 
 /**
  * An `anomaly` event as a beacon carries it: bounded strings, at most `beaconLimits.detailKeys`

@@ -15,6 +15,7 @@ export const beaconLimits = {
   detail: 128,
   metrics: 64,
   anomalies: 200,
+  transitions: 50,
   vitals: 50,
   detailKeys: 16,
 } as const;
@@ -98,6 +99,21 @@ export interface DroppedCounts {
   readonly rejected: number;
 }
 
+/** A model changing version in the field: an update swapped in, or a version given up (`rt.on('update')`, `rt.on('rollback')`). */
+export interface TransitionRecord {
+  readonly model: string;
+  readonly kind: 'update' | 'rollback';
+  readonly from: string;
+  readonly to: string;
+  /** An update: what found it (`load`, `interval`, `visible`, `manual`); a rollback: why (`canary-failed`, `load-failed`, `errors`, `anomalies`, `manual`). */
+  readonly reason: string;
+  /** Epoch ms. */
+  readonly at: number;
+  /** An update: calls in flight on the old version at the swap, and ms spent preparing the new one. */
+  readonly inFlight?: number;
+  readonly preparedMs?: number;
+}
+
 export interface Beacon {
   readonly format: typeof beaconFormat;
   /** A random UUID; the idempotency key. */
@@ -115,6 +131,8 @@ export interface Beacon {
   readonly metrics: readonly MetricsDelta[];
   readonly anomalies: readonly AnomalyRecord[];
   readonly vitals: readonly VitalRecord[];
+  /** Versions swapped in and given up since the last beacon; absent when none. */
+  readonly transitions?: readonly TransitionRecord[];
   readonly longFrames: LongFrames;
   readonly dropped: DroppedCounts;
 }

@@ -166,7 +166,24 @@ function logsOf(beacon: Beacon): unknown[] {
       'web_vital.navigation_type': v.navigationType,
     }),
   }));
-  return [...anomalies, ...vitals];
+  const transitions = (beacon.transitions ?? []).map((t) => ({
+    timeUnixNano: nanos(t.at),
+    observedTimeUnixNano: nanos(t.at),
+    severityNumber: t.kind === 'rollback' ? severity.warn : severity.info,
+    severityText: t.kind === 'rollback' ? 'WARN' : 'INFO',
+    body: { stringValue: `${t.kind} of ${t.model}: ${t.from} to ${t.to} (${t.reason})` },
+    attributes: attributes({
+      'event.name': 'webinfer.model_transition',
+      'webinfer.model': t.model,
+      'webinfer.transition.kind': t.kind,
+      'webinfer.transition.from': t.from,
+      'webinfer.transition.to': t.to,
+      'webinfer.transition.reason': t.reason,
+      ...(t.inFlight === undefined ? {} : { 'webinfer.transition.in_flight': t.inFlight }),
+      ...(t.preparedMs === undefined ? {} : { 'webinfer.transition.prepared_ms': t.preparedMs }),
+    }),
+  }));
+  return [...anomalies, ...vitals, ...transitions];
 }
 
 /** OTLP's KeyValue list: strings, booleans, integers (as strings) and doubles. */

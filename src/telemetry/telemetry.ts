@@ -2,8 +2,8 @@ import type { Emitter } from '../lib/emitter.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
 import type { RuntimeEvents } from '../types.js';
 import { version } from '../version.js';
-import { anomalyRecord, makeBeacons } from './batches.js';
-import { type AnomalyRecord, type Beacon, beaconLimits } from './beacon.js';
+import { anomalyRecord, makeBeacons, transitionRecord } from './batches.js';
+import { type AnomalyRecord, type Beacon, beaconLimits, type TransitionRecord } from './beacon.js';
 import { MetricsDeltas } from './metrics-delta.js';
 import { otlpBodies } from './otlp.js';
 import { Outbox, type Parcel } from './outbox.js';
@@ -45,6 +45,7 @@ export class Telemetry {
   #seq = 0;
   #since = Date.now();
   #anomalies: AnomalyRecord[] = [];
+  #transitions: TransitionRecord[] = [];
   #droppedAnomalies = 0;
   #rejected = 0;
   /** Flushes and drains, one after another: a parcel is never in two sends at once. */
@@ -63,6 +64,8 @@ export class Telemetry {
         if (this.#anomalies.length < beaconLimits.anomalies) this.#anomalies.push(anomalyRecord(event));
         else this.#droppedAnomalies++;
       }),
+      events.on('update', (event) => this.#transition(transitionRecord('update', event))),
+      events.on('rollback', (event) => this.#transition(transitionRecord('rollback', event))),
     );
     const timer = setInterval(() => void this.flush(), settings.intervalMs);
     this.#cleanup.push(() => clearInterval(timer));
@@ -153,11 +156,20 @@ export class Telemetry {
     await locks.request(drainLock, { ifAvailable: true }, (lock) => (lock ? drain() : undefined));
   }
 
+  /** Every transition is sent (a page makes few); past the limit of one flush, the oldest go. */
+  #transition(record: TransitionRecord): void {
+    if (!this.#sampled) return;
+    this.#transitions.push(record);
+    if (this.#transitions.length > beaconLimits.transitions) this.#transitions.shift();
+  }
+
   /** What changed since the last call, as parcels for the endpoint. */
   #collect(): Parcel[] {
     const metrics = this.#deltas.next(this.#metrics());
     const anomalies = this.#anomalies;
     this.#anomalies = [];
+    const transitions = this.#transitions;
+    this.#transitions = [];
     const vitals = this.#signals.takeVitals();
     const longFrames = this.#signals.takeLongFrames();
     const since = this.#since;
@@ -167,7 +179,7 @@ export class Telemetry {
     this.#droppedAnomalies = 0;
     this.#rejected = 0;
     const beacons = makeBeacons(
-      { metrics, anomalies, vitals, longFrames, dropped },
+      { metrics, anomalies, vitals, transitions, longFrames, dropped },
       {
         sessionId: this.#sessionId,
         sampleRate: this.#settings.sampleRate,

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, expect, inject, test } from 'vitest';
 import type { Beacon, Runtime, RuntimeOptions } from '../../src/index.js';
 import { models } from '../support/browser/models.js';
+import { mlpExternalManifest, mlpManifest, updateScenario } from '../support/browser/update-server.js';
 import { visits } from '../support/browser/visits.js';
 
 /**
@@ -230,4 +231,30 @@ test('a long frame while a model call is in flight is counted as during inferenc
   expect(beacon?.longFrames.duringInference).toBeGreaterThanOrEqual(1);
   expect(beacon?.longFrames.blockingMsDuringInference).toBeGreaterThan(0);
   expect(rt.metrics().page?.longFrames.duringInference).toBeGreaterThanOrEqual(1);
+});
+
+test('a version swapped in and one given up go out as transitions', async () => {
+  const at = endpoint();
+  const rt = withTelemetry({ endpoint: at.collect });
+  const scenario = updateScenario();
+  await scenario.setManifest(await mlpManifest('1.0.0'));
+  const model = await rt.load(scenario.manifestUrl, { update: { intervalMs: 3_600_000, onVisible: false, rollback: false } });
+  expect(await model.checkForUpdate()).toMatchObject({ outcome: 'current' });
+  await scenario.setManifest(await mlpExternalManifest('2.0.0'));
+  expect(await model.checkForUpdate()).toMatchObject({ outcome: 'updated' });
+  expect(await model.rollback()).toBe('1.0.0');
+  await rt.flushTelemetry();
+  const beacons = delivered(await until(at.arrivals, (a) => a.length > 0));
+  expect(beacons.flatMap((b) => b.transitions ?? [])).toMatchObject([
+    {
+      model: 'mlp-update',
+      kind: 'update',
+      from: '1.0.0',
+      to: '2.0.0',
+      reason: 'manual',
+      inFlight: 0,
+      preparedMs: expect.any(Number),
+    },
+    { model: 'mlp-update', kind: 'rollback', from: '2.0.0', to: '1.0.0', reason: 'manual' },
+  ]);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bucketBounds, Histogram } from '../../src/monitor/histogram.js';
 import type { Beacon, HistogramDelta } from '../../src/telemetry/beacon.js';
+import { otlpBodies } from '../../src/telemetry/otlp.js';
 import { beacon, post, startCollector } from './support.js';
 
 /**
@@ -113,6 +114,27 @@ beforeAll(async () => {
         { name: 'LCP', value: 5000, rating: 'poor', id: 'v5-3', navigationType: 'reload' },
         { name: 'LCP', value: 1500, rating: 'good', id: 'v5-4', navigationType: 'navigate' },
         { name: 'CLS', value: 0.05, rating: 'good', id: 'v5-5', navigationType: 'navigate' },
+      ],
+    }),
+  );
+  sends.push(
+    beacon({
+      sentAt: now - minute,
+      metrics: [],
+      anomalies: [],
+      vitals: [],
+      transitions: [
+        {
+          model: 'vad',
+          kind: 'update',
+          from: '5.0.0',
+          to: '5.1.0',
+          reason: 'interval',
+          at: now - minute,
+          inFlight: 3,
+          preparedMs: 420,
+        },
+        { model: 'vad', kind: 'rollback', from: '5.1.0', to: '5.0.0', reason: 'anomalies', at: now - minute + 5_000 },
       ],
     }),
   );
@@ -234,6 +256,87 @@ test('/api/vitals: p75 and counts by rating', async () => {
   const lcp = vitals[1]?.p75 as number;
   expect(lcp).toBeGreaterThan(3000 * 2 ** -0.25);
   expect(lcp).toBeLessThanOrEqual(3000 * 2 ** 0.25);
+});
+
+test('/api/transitions and /metrics: versions swapped in and given up on pages', async () => {
+  const { body } = await get('/api/transitions?model=vad');
+  expect(body.transitions).toEqual([
+    {
+      at: now - minute + 5_000,
+      model: 'vad',
+      kind: 'rollback',
+      from: '5.1.0',
+      to: '5.0.0',
+      reason: 'anomalies',
+      inFlight: null,
+      preparedMs: null,
+    },
+    {
+      at: now - minute,
+      model: 'vad',
+      kind: 'update',
+      from: '5.0.0',
+      to: '5.1.0',
+      reason: 'interval',
+      inFlight: 3,
+      preparedMs: 420,
+    },
+  ]);
+  expect((await get('/api/transitions?model=vad&version=5.0.0&limit=1')).body.transitions).toHaveLength(1);
+  expect((await get('/api/transitions?model=classifier')).body.transitions).toEqual([]);
+  const metrics = await (await fetch(`${running.url}/metrics`)).text();
+  expect(metrics).toContain('webinfer_model_updates_total{model="vad",version="5.1.0",reason="interval"} 1');
+  expect(metrics).toContain('webinfer_model_rollbacks_total{model="vad",version="5.1.0",reason="anomalies"} 1');
+});
+
+test('a transition with a reason webinfer does not give is refused, naming the field', async () => {
+  const sent = beacon({
+    transitions: [{ model: 'vad', kind: 'update', from: '1', to: '2', reason: 'because', at: now }],
+  } as never);
+  expect(await post(`${running.url}/collect`, JSON.stringify(sent))).toMatchObject({
+    status: 422,
+    body: { error: 'schema', field: 'transitions.0.reason' },
+  });
+});
+
+test('over OTLP, transitions are log records that land in the same table', async () => {
+  const sent = beacon({
+    sentAt: now,
+    metrics: [],
+    anomalies: [],
+    vitals: [],
+    transitions: [
+      {
+        model: 'otlp-model',
+        kind: 'update',
+        from: '1.0.0',
+        to: '2.0.0',
+        reason: 'load',
+        at: now - 1_000,
+        inFlight: 0,
+        preparedMs: 12,
+      },
+    ],
+  });
+  const { logs } = otlpBodies(sent, now - 10_000);
+  const answer = await fetch(`${running.url}/v1/logs`, {
+    method: 'POST',
+    body: JSON.stringify(logs),
+    headers: { 'Content-Type': 'application/json' },
+  });
+  expect([answer.status, await answer.json()]).toEqual([200, {}]);
+  expect((await get('/api/transitions?model=otlp-model')).body.transitions).toEqual([
+    {
+      at: now - 1_000,
+      model: 'otlp-model',
+      kind: 'update',
+      from: '1.0.0',
+      to: '2.0.0',
+      reason: 'load',
+      inFlight: 0,
+      preparedMs: 12,
+    },
+  ]);
 });
 
 describe('bad parameters: 400 naming the field', () => {

@@ -52,6 +52,26 @@ describe('makeBeacons', () => {
     expect(beacons.map((b) => b.longFrames.count)).toEqual([2, ...beacons.slice(1).map(() => 0)]);
   });
 
+  test('transitions ride only in the beacons that have some, and count toward the 32 KiB', () => {
+    expect(makeBeacons({ ...empty, dropped: { ...noneDropped, batches: 1 } }, header())[0]).not.toHaveProperty('transitions');
+    const transitions = Array.from({ length: 50 }, (_, i) => ({
+      model: 'm'.repeat(128),
+      kind: 'update' as const,
+      from: `${i}`.padEnd(128, '0'),
+      to: `${i + 1}`.padEnd(128, '0'),
+      reason: 'interval',
+      at: 1_000 + i,
+      inFlight: i,
+      preparedMs: 10 * i,
+    }));
+    // Anomalies filling most of a beacon, then transitions past its end.
+    const anomalies = Array.from({ length: 150 }, (_, i) => anomalyRecord(event(i, { count: i, note: 'x'.repeat(120), of: 10 })));
+    const beacons = makeBeacons({ ...empty, anomalies, transitions }, header());
+    for (const beacon of beacons) expect(bytes(beacon)).toBeLessThanOrEqual(maxBeaconBytes);
+    expect(beacons.flatMap((b) => b.transitions ?? [])).toEqual(transitions);
+    expect(beacons.length).toBeGreaterThan(1);
+  });
+
   test('an anomaly leaves the value it saw and its message on the device', () => {
     const record = anomalyRecord(event(7, { count: 1, of: 4, min: 0, max: 1, value: 1234.5, z: Number.POSITIVE_INFINITY }));
     expect(record.details).toEqual({ count: 1, of: 4, min: 0, max: 1, z: 'Infinity' });
