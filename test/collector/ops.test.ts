@@ -25,6 +25,9 @@ const counters = {
   webinfer_anomalies_total: true,
   webinfer_feedback_rows_total: true,
   webinfer_long_frames_total: false,
+  // model and version (the new one, or the one given up), no backend
+  webinfer_model_updates_total: false,
+  webinfer_model_rollbacks_total: false,
   webinfer_beacons_received_total: false,
   webinfer_beacons_duplicate_total: false,
   webinfer_beacons_rejected_total: false,
