@@ -35,10 +35,15 @@ export type ModelErrorCode = 'model-invalid' | 'inference-failed' | 'not-batchab
 export type BackendErrorCode = 'backend-unavailable' | 'device-lost';
 
 /**
- * Codes raised for calls made on a disposed model or a closed runtime, with bad options, or a
- * rollback with no version before the current one.
+ * Codes raised for calls made on a disposed model or a closed runtime, with bad options, a
+ * rollback with no version before the current one, or a pin to a version not in the cache.
  */
-export type StateErrorCode = 'model-disposed' | 'runtime-closed' | 'invalid-options' | 'no-previous-version';
+export type StateErrorCode =
+  | 'model-disposed'
+  | 'runtime-closed'
+  | 'invalid-options'
+  | 'no-previous-version'
+  | 'version-unavailable';
 
 /** Codes raised when the worker cannot be reached. */
 export type WorkerErrorCode =

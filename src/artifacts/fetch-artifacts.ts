@@ -163,6 +163,7 @@ async function fromManifest(
     // Every build's files belong to this version: deleting it deletes whichever are stored.
     fileHashes: [...new Set(manifest.variants.flatMap((variant) => variant.files.map((file) => file.sha256)))],
     bytes: total,
+    manifest: text,
   });
   clock.lap('manifestMs');
   const { name, precision } = choice.variant;

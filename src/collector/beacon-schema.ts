@@ -74,6 +74,7 @@ export const transitionReasons = [
   'interval',
   'visible',
   'manual',
+  'pin',
   'canary-failed',
   'load-failed',
   'errors',

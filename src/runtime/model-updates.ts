@@ -54,6 +54,8 @@ export class UpdateWatcher {
   #lastCheck = 0;
   #timer: ReturnType<typeof setInterval> | undefined;
   #stopped = false;
+  /** The version `pin` holds the model on; updates are not followed meanwhile. */
+  #pinned: string | undefined;
   /** Called once, when the watcher stops. */
   onStop: (() => void) | undefined;
   readonly #onVisibility = () => {
@@ -107,6 +109,45 @@ export class UpdateWatcher {
     });
   }
 
+  /**
+   * Runs `version` from now on, and stops following updates until `unpin`: the version before
+   * (still loadable) or one in the cache. Resolves once it runs.
+   */
+  pin(version: string): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#pinned = version;
+      if (version === this.#current.version) return;
+      const request = await this.#requestFor(version);
+      const { supervisor, info } = this.#options;
+      const from = info().version;
+      const started = performance.now();
+      const reply = await supervisor.call((remote) => remote.load({ ...request, callId: supervisor.nextCallId() }));
+      const { inFlight } = this.#swap(request, reply);
+      this.#probation = undefined;
+      const preparedMs = performance.now() - started;
+      this.#options.events.emit('update', { id: reply.info.id, from, to: version, trigger: 'pin', preparedMs, inFlight });
+    });
+  }
+
+  /** Follows updates again, and checks now. */
+  unpin(): Promise<UpdateCheckResult> {
+    this.#pinned = undefined;
+    return this.check('manual');
+  }
+
+  /** How to load `version` again: the version before, or one whose manifest the cache kept. */
+  async #requestFor(version: string): Promise<LoadRequest> {
+    if (this.#previous?.version === version) return this.#previous.request;
+    const { supervisor, info } = this.#options;
+    const cached = await supervisor.call((remote) => remote.cachedManifest(info().id, version));
+    if (!cached) {
+      throw new StateError('version-unavailable', `Version ${version} of "${info().id}" is not in the cache`, {
+        details: { model: info().id, version },
+      });
+    }
+    return this.#pinnedRequest({ text: cached.text, validators: {}, url: cached.url });
+  }
+
   /** One call's outcome on `version`: judged while that version is on probation. */
   observe(version: string, failed: boolean, anomalous: boolean): void {
     const probation = this.#probation;
@@ -137,6 +178,7 @@ export class UpdateWatcher {
 
   async #check(trigger: UpdateTrigger): Promise<UpdateCheckResult> {
     const { supervisor, info, events } = this.#options;
+    if (this.#pinned !== undefined) return { version: info().version, outcome: 'pinned' };
     this.#lastCheck = performance.now();
     const { channel, installId } = this.#options.request;
     const found = await supervisor.call((remote) =>

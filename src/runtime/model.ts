@@ -217,6 +217,23 @@ export class Model {
     return this.#watcher().rollback();
   }
 
+  /**
+   * Holds the model on `version` (with `rt.load(url, { update })`): the version the last update
+   * replaced, or one still in the cache (`rt.cache.list()`); it is swapped in (an `update` event
+   * with trigger `pin`) and updates are not followed until `unpin()`. Rejects with
+   * `version-unavailable` when the version is not cached.
+   */
+  async pin(version: string): Promise<void> {
+    this.#assertUsable();
+    await this.#watcher().pin(version);
+  }
+
+  /** Follows updates again after `pin`, and checks for one now. */
+  async unpin(): Promise<UpdateCheckResult> {
+    this.#assertUsable();
+    return this.#watcher().unpin();
+  }
+
   /** Releases the session in the worker. Later calls reject with `model-disposed`. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;

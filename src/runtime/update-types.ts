@@ -25,7 +25,7 @@ export interface UpdateEvent {
   readonly id: string;
   readonly from: string;
   readonly to: string;
-  /** What found it: the check after the load, the interval, the page becoming visible, `model.checkForUpdate()`. */
+  /** What found it: the check after the load, the interval, the page becoming visible, `model.checkForUpdate()`; or `model.pin()`. */
   readonly trigger: UpdateTrigger;
   /** Ms from finding the new manifest to the swap: fetching, session creation, canary. */
   readonly preparedMs: number;
@@ -47,12 +47,16 @@ export interface RollbackEvent {
   readonly message: string;
 }
 
-export type UpdateTrigger = 'load' | 'interval' | 'visible' | 'manual';
+/** What swapped a version in: a check (after the load, on the interval, on becoming visible, by hand) or `model.pin`. */
+export type UpdateTrigger = 'load' | 'interval' | 'visible' | 'manual' | 'pin';
 
 /** What `model.checkForUpdate()` resolves to. */
 export interface UpdateCheckResult {
   /** The version running after the check. */
   readonly version: string;
-  /** `current`: nothing newer; `updated`: swapped to `version`; `rejected`: the new one failed (see `rollback`). */
-  readonly outcome: 'current' | 'updated' | 'rejected';
+  /**
+   * `current`: nothing newer; `updated`: swapped to `version`; `rejected`: the new one failed
+   * (see `rollback`); `pinned`: not checked, the model is pinned (`model.pin`).
+   */
+  readonly outcome: 'current' | 'updated' | 'rejected' | 'pinned';
 }

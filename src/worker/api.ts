@@ -122,6 +122,8 @@ export interface WorkerApi {
    * rejects with a `FetchError` when the server cannot be reached.
    */
   checkManifest(url: string, request?: CheckRequest): Promise<ManifestCheck>;
+  /** The manifest of a version in the cache, with its URL; null when it is not cached. */
+  cachedManifest(id: string, version: string): Promise<{ text: string; url: string } | null>;
   run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
   /** Starts the model's recurrent state over. */
   resetState(handle: number): void;

@@ -151,6 +151,10 @@ export function createHost(): WorkerApi {
       return checkManifest(url, new CacheSession(cacheStore()), request);
     },
 
+    async cachedManifest(id, version) {
+      return (await new CacheSession(cacheStore()).versionManifest(id, version)) ?? null;
+    },
+
     resetState(handle) {
       modelFor(handle).resetState();
     },

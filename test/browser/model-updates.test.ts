@@ -162,6 +162,32 @@ test('model.rollback() swaps the version before back in; versions older than it 
   await model.dispose();
 });
 
+test('model.pin() holds a cached version and stops following updates until unpin()', async () => {
+  const at = updateScenario();
+  await at.setManifest(await mlpManifest('1.0.0'));
+  const options = { update: { intervalMs: 3_600_000, onVisible: false, rollback: false as const } };
+  const first = await rt.load(at.manifestUrl, options);
+  await at.setManifest(await mlpExternalManifest('2.0.0'));
+  expect(await first.checkForUpdate()).toMatchObject({ version: '2.0.0', outcome: 'updated' });
+  await first.dispose();
+  // A later visit: 2.0.0 from the cache, and 1.0.0 still there with its manifest. Pinning it
+  // needs no network.
+  const model = await rt.load(at.manifestUrl, options);
+  expect(await model.checkForUpdate()).toEqual({ version: '2.0.0', outcome: 'current' });
+  await at.down();
+  await model.pin('1.0.0');
+  expect(updates.at(-1)).toMatchObject({ from: '2.0.0', to: '1.0.0', trigger: 'pin' });
+  const refs = await expected;
+  const pinned = await model.runDetailed(x());
+  expect([pinned.version, logits(pinned)]).toEqual(['1.0.0', refs['1.0.0']]);
+  await expect(model.pin('0.9.0')).rejects.toMatchObject({ code: 'version-unavailable' });
+  await at.up();
+  await at.setManifest(await mlpManifest('3.0.0'));
+  expect(await model.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'pinned' });
+  expect(await model.unpin()).toEqual({ version: '3.0.0', outcome: 'updated' });
+  await model.dispose();
+});
+
 test('with a cached version, a load never waits for the network; the check after it finds the new one', async () => {
   const at = updateScenario();
   await at.setManifest(await mlpManifest('1.0.0'));

@@ -78,6 +78,12 @@ export class CacheSession {
     return { text: record.text, validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) } };
   }
 
+  /** The manifest of a cached version, with its URL, if it is cached with one. */
+  async versionManifest(id: string, version: string): Promise<{ text: string; url: string } | undefined> {
+    const record = await this.#safe((store) => store.getModel(id, version));
+    return record?.manifest === undefined ? undefined : { text: record.manifest, url: record.manifestUrl };
+  }
+
   /** Keeps `text` as `url`'s manifest, with the validators a revalidation got for it. */
   async rememberManifest(url: string, text: string, validators: Validators): Promise<void> {
     await this.#safe((store) => store.putManifest(url, text, validators));

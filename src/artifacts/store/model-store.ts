@@ -189,6 +189,11 @@ export class ModelStore {
     await db.put('models', { ...record, storedAt: existing?.storedAt ?? now, lastUsedAt: now });
   }
 
+  /** A cached version's record, if it is cached. */
+  async getModel(id: string, version: string): Promise<ModelRecord | undefined> {
+    return (await this.#open()).get('models', [id, version]);
+  }
+
   async getManifest(url: string): Promise<ManifestRecord | undefined> {
     return (await this.#open()).get('manifests', url);
   }

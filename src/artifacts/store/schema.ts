@@ -46,6 +46,8 @@ export interface ModelRecord {
   readonly bytes: number;
   readonly storedAt: number;
   lastUsedAt: number;
+  /** The version's manifest text, so `model.pin(version)` loads it again (absent on records from before). */
+  readonly manifest?: string;
 }
 
 /** A manifest's text as last fetched, so a load works with the network off. */
