@@ -94,3 +94,10 @@ test('a rollout widened while a page is open reaches it through the update check
   const again = await rt.load(doc.manifestUrl, { update: { intervalMs: 3_600_000, onVisible: false } });
   expect([again.info.version, again.info.cache.state]).toEqual(['1.0.0', 'hit']);
 });
+
+test('over 5,000 simulated install ids, a 30 % rollout takes 30 % of them, within 4.5 standard deviations', async () => {
+  // The worker's own hash, in the browser's WebCrypto.
+  const points = await Promise.all(Array.from({ length: 5_000 }, (_, i) => rolloutPoint(`simulated-${i}`, 'mlp-update')));
+  const inside = points.filter((p) => p < 30).length;
+  expect(Math.abs(inside - 1_500)).toBeLessThan(4.5 * Math.sqrt(5_000 * 0.3 * 0.7));
+});

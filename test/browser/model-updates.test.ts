@@ -257,6 +257,32 @@ test('the interval finds a new version by itself', async () => {
   await model.dispose();
 });
 
+test('the page becoming visible again checks, once the last check is a minute old', async () => {
+  const at = updateScenario();
+  await at.setManifest(await mlpManifest('1.0.0'));
+  const model = await rt.load(at.manifestUrl, { update: { intervalMs: 3_600_000, onVisible: true } });
+  expect(await model.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'current' });
+  await at.setManifest(await mlpExternalManifest('2.0.0'));
+  const becomeVisible = () => document.dispatchEvent(new Event('visibilitychange'));
+  expect(document.visibilityState).toBe('visible');
+  // Just checked: becoming visible does not check again.
+  const asked = (await at.log()).length;
+  becomeVisible();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect((await at.log()).length).toBe(asked);
+  // A minute on (the page's clock moved forward, as in a tab left hidden), it does.
+  const now = performance.now.bind(performance);
+  performance.now = () => now() + 61_000;
+  try {
+    becomeVisible();
+    await expect.poll(() => model.info.version, { timeout: 10_000 }).toBe('2.0.0');
+  } finally {
+    performance.now = now;
+  }
+  expect(updates.find((e) => e.id === 'mlp-update' && e.trigger === 'visible')).toMatchObject({ from: '1.0.0', to: '2.0.0' });
+  await model.dispose();
+});
+
 test('update is refused for a bare .onnx file and a bad interval; checkForUpdate without it', async () => {
   await expect(rt.load(models.mlp, { update: true })).rejects.toMatchObject({ code: 'invalid-options' });
   await expect(rt.load('/x/manifest.json', { update: { intervalMs: 10 } })).rejects.toMatchObject({
