@@ -170,6 +170,13 @@ export class StateError extends WebinferError {
   }
 }
 
+/** Refuses `actual` for the option `option` with a `StateError` `invalid-options` that says what it must be. */
+export function refuse(option: string, expected: string, actual: unknown): never {
+  throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
+    details: { option, expected, actual: String(actual) },
+  });
+}
+
 /** The worker could not be started or stopped answering. */
 export class WorkerError extends WebinferError {
   override readonly name = 'WorkerError';

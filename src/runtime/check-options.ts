@@ -1,5 +1,5 @@
 import { defaultRetryPolicy, type RetryPolicy } from '../artifacts/retry-policy.js';
-import { StateError } from '../errors.js';
+import { refuse } from '../errors.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Backend, CacheOptions, Priority } from '../types.js';
 
@@ -13,11 +13,6 @@ export const chunkBytesRange = { min: 64 * 1024, max: 128 * 1024 * 1024 } as con
 const cacheKeys = ['chunkBytes', 'memoryFallback', 'persist'];
 
 export function checkCache(cache: boolean | CacheOptions): false | CacheOptions {
-  const refuse = (option: string, expected: string, actual: unknown): never => {
-    throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
-      details: { option, expected, actual: String(actual) },
-    });
-  };
   if (cache === true) return {};
   if (cache === false) return false;
   if (typeof cache !== 'object' || cache === null)
@@ -38,53 +33,29 @@ export function checkCache(cache: boolean | CacheOptions): false | CacheOptions 
 }
 
 export function checkBackends(backends: readonly Backend[]): readonly Backend[] {
-  const bad = Array.isArray(backends) ? backends.find((b) => !knownBackends.includes(b)) : backends;
-  if (!Array.isArray(backends) || backends.length === 0 || bad !== undefined) {
-    throw new StateError(
-      'invalid-options',
-      `backends must be a non-empty list of ${JSON.stringify(knownBackends)}, got ${JSON.stringify(backends)}`,
-      {
-        details: { option: 'backends', expected: knownBackends.join(' | '), actual: JSON.stringify(backends) },
-      },
-    );
+  if (!Array.isArray(backends) || backends.length === 0 || backends.some((b) => !knownBackends.includes(b))) {
+    refuse('backends', `a non-empty list of ${knownBackends.join(' | ')}`, backends);
   }
   return [...backends];
 }
 
 export function checkThreads(threads: number): number {
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new StateError('invalid-options', `threads must be a positive integer, got ${threads}`, {
-      details: { option: 'threads', expected: 'integer >= 1', actual: String(threads) },
-    });
-  }
+  if (!Number.isInteger(threads) || threads < 1) refuse('threads', 'an integer >= 1', threads);
   return threads;
 }
 
 export function checkManifestKeys(keys: readonly string[]): readonly string[] {
   const bad = Array.isArray(keys) ? keys.find((key) => typeof key !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(key)) : keys;
-  if (!Array.isArray(keys) || bad !== undefined) {
-    throw new StateError(
-      'invalid-options',
-      `manifestKeys must be Ed25519 public keys (32 bytes, base64url), got ${JSON.stringify(bad)}`,
-      {
-        details: { option: 'manifestKeys', expected: '43 base64url characters', actual: String(bad) },
-      },
-    );
-  }
+  if (!Array.isArray(keys) || bad !== undefined) refuse('manifestKeys', 'Ed25519 public keys: 43 base64url characters', bad);
   return [...keys];
 }
 
 export function checkRetryPolicy(policy: Partial<RetryPolicy>): Partial<RetryPolicy> {
   for (const [key, value] of Object.entries(policy)) {
-    const valid = key === 'attempts' ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value >= 0;
-    if (!Object.hasOwn(defaultRetryPolicy, key) || !valid) {
-      throw new StateError(
-        'invalid-options',
-        `download.${key} must be ${key === 'attempts' ? 'an integer >= 1' : 'a number >= 0'}, got ${value}`,
-        {
-          details: { option: `download.${key}`, expected: Object.keys(defaultRetryPolicy).join(' | '), actual: String(value) },
-        },
-      );
+    if (!Object.hasOwn(defaultRetryPolicy, key)) refuse(`download.${key}`, Object.keys(defaultRetryPolicy).join(' | '), key);
+    const attempts = key === 'attempts';
+    if (attempts ? !(Number.isInteger(value) && value >= 1) : !(Number.isFinite(value) && value >= 0)) {
+      refuse(`download.${key}`, attempts ? 'an integer >= 1' : 'a number >= 0', value);
     }
   }
   return { ...policy };
@@ -92,11 +63,7 @@ export function checkRetryPolicy(policy: Partial<RetryPolicy>): Partial<RetryPol
 
 /** A timeout in ms: a positive number, or `Infinity` for none. */
 export function checkTimeout(option: string, value: number): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new StateError('invalid-options', `${option} must be a number of ms > 0 (or Infinity), got ${value}`, {
-      details: { option, expected: 'number > 0 or Infinity', actual: String(value) },
-    });
-  }
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) refuse(option, 'a number of ms > 0 (or Infinity)', value);
   return value;
 }
 
@@ -138,19 +105,8 @@ const supervisorChecks: Record<keyof SupervisorSettings, [expected: string, vali
 export function checkSupervisor(settings: Partial<SupervisorSettings>): SupervisorSettings {
   for (const [key, value] of Object.entries(settings)) {
     const check = Object.hasOwn(supervisorChecks, key) ? supervisorChecks[key as keyof SupervisorSettings] : undefined;
-    if (!check?.[1](value)) {
-      throw new StateError(
-        'invalid-options',
-        `supervisor.${key} must be ${check?.[0] ?? `one of ${Object.keys(supervisorChecks).join(', ')}`}, got ${value}`,
-        {
-          details: {
-            option: `supervisor.${key}`,
-            expected: check?.[0] ?? Object.keys(supervisorChecks).join(' | '),
-            actual: String(value),
-          },
-        },
-      );
-    }
+    if (!check?.[1](value))
+      refuse(`supervisor.${key}`, check?.[0] ?? `one of ${Object.keys(supervisorChecks).join(', ')}`, value);
   }
   return { ...defaultSupervisor, ...settings };
 }
@@ -158,11 +114,7 @@ export function checkSupervisor(settings: Partial<SupervisorSettings>): Supervis
 const priorities: readonly Priority[] = ['high', 'normal', 'low'];
 
 export function checkPriority(priority: Priority): Priority {
-  if (!priorities.includes(priority)) {
-    throw new StateError('invalid-options', `priority must be one of ${priorities.join(', ')}, got ${JSON.stringify(priority)}`, {
-      details: { option: 'priority', expected: priorities.join(' | '), actual: String(priority) },
-    });
-  }
+  if (!priorities.includes(priority)) refuse('priority', priorities.join(' | '), priority);
   return priority;
 }
 
@@ -172,11 +124,6 @@ export const defaultBatching = { maxBatch: 32, maxDelayMs: 2 } as const;
 export function checkBatchingOption(batching: boolean | Partial<BatchingOptions>): BatchingOptions | undefined {
   if (batching === false) return undefined;
   if (batching === true) return { ...defaultBatching };
-  const refuse = (option: string, expected: string, actual: unknown): never => {
-    throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
-      details: { option, expected, actual: String(actual) },
-    });
-  };
   if (typeof batching !== 'object' || batching === null)
     return refuse('batching', 'a boolean or { maxBatch, maxDelayMs }', batching);
   const unknown = Object.keys(batching).find((key) => !Object.hasOwn(defaultBatching, key));
@@ -195,9 +142,7 @@ export function checkVariant(variant: string): string {
 /** A name a manifest or a channels document uses (a variant, a channel), or an install id. */
 export function checkName(option: string, name: string): string {
   if (typeof name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(name)) {
-    throw new StateError('invalid-options', `${option} must be a name such as "fp16" or "stable", got ${JSON.stringify(name)}`, {
-      details: { option, expected: 'letters, digits, ".", "_" or "-", at most 64', actual: String(name) },
-    });
+    refuse(option, 'a name of letters, digits, ".", "_" or "-", at most 64', name);
   }
   return name;
 }
@@ -205,10 +150,6 @@ export function checkName(option: string, name: string): string {
 /** `createRuntime({ anomalies })`: the rate limit of `anomaly` events. */
 export function checkAnomalies({ intervalMs }: { intervalMs?: number }): { intervalMs?: number } {
   if (intervalMs === undefined) return {};
-  if (typeof intervalMs !== 'number' || !(intervalMs >= 0)) {
-    throw new StateError('invalid-options', `anomalies.intervalMs must be a number of ms >= 0, got ${intervalMs}`, {
-      details: { option: 'anomalies.intervalMs', expected: 'number >= 0', actual: String(intervalMs) },
-    });
-  }
+  if (typeof intervalMs !== 'number' || !(intervalMs >= 0)) refuse('anomalies.intervalMs', 'a number of ms >= 0', intervalMs);
   return { intervalMs };
 }

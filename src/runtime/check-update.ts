@@ -1,5 +1,5 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
-import { StateError } from '../errors.js';
+import { refuse } from '../errors.js';
 import { defaultProbation, type ProbationSettings } from './update-probation.js';
 import type { UpdateOptions } from './update-types.js';
 
@@ -9,31 +9,27 @@ export function checkUpdate(
   source: ModelSource,
 ): { intervalMs: number; onVisible: boolean; rollback: ProbationSettings | false } | undefined {
   if (update === undefined || update === false) return undefined;
-  const fail = (option: string, expected: string, actual: unknown): never => {
-    throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
-      details: { option, expected, actual: String(actual) },
-    });
-  };
-  if (source.kind !== 'manifest') fail('update', 'used with a manifest URL (a bare .onnx file has no version)', source.url);
+  if (source.kind !== 'manifest') refuse('update', 'used with a manifest URL (a bare .onnx file has no version)', source.url);
   const given: UpdateOptions =
     update === true
       ? {}
       : typeof update === 'object' && update !== null
         ? update
-        : fail('update', 'true or { intervalMs, onVisible, rollback }', update);
+        : refuse('update', 'true or { intervalMs, onVisible, rollback }', update);
   const { intervalMs = 600_000, onVisible = true, rollback = {} } = given;
   if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 1_000) {
-    fail('update.intervalMs', 'a number of ms >= 1000', intervalMs);
+    refuse('update.intervalMs', 'a number of ms >= 1000', intervalMs);
   }
-  if (typeof onVisible !== 'boolean') fail('update.onVisible', 'a boolean', onVisible);
+  if (typeof onVisible !== 'boolean') refuse('update.onVisible', 'a boolean', onVisible);
   if (rollback === false) return { intervalMs, onVisible, rollback };
   if (typeof rollback !== 'object' || rollback === null)
-    fail('update.rollback', 'false or { runs, maxErrorRate, maxAnomalyRate }', rollback);
+    refuse('update.rollback', 'false or { runs, maxErrorRate, maxAnomalyRate }', rollback);
   const settings = { ...defaultProbation, ...rollback };
-  if (!Number.isInteger(settings.runs) || settings.runs < 1) fail('update.rollback.runs', 'an integer >= 1', settings.runs);
+  if (!Number.isInteger(settings.runs) || settings.runs < 1) refuse('update.rollback.runs', 'an integer >= 1', settings.runs);
   for (const rate of ['maxErrorRate', 'maxAnomalyRate'] as const) {
     const value = settings[rate];
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1)) fail(`update.rollback.${rate}`, 'a number from 0 to 1', value);
+    if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+      refuse(`update.rollback.${rate}`, 'a number from 0 to 1', value);
   }
   return { intervalMs, onVisible, rollback: settings };
 }

@@ -22,11 +22,9 @@ import {
   checkVariant,
   knownBackends,
 } from './check-options.js';
-import { installId } from './install-id.js';
 import type { LoadOptions } from './load-options.js';
 import { Model } from './model.js';
 import { type LoadSource, toModelSource } from './model-source.js';
-import type { UpdateWatcher } from './model-updates.js';
 import type { RuntimeOptions } from './runtime-options.js';
 import { spawnWorker } from './spawn-worker.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
@@ -77,8 +75,6 @@ export class Runtime {
   readonly #supervisor: Supervisor;
   /** Workers of models loaded with `ownWorker`, each ended when its model is disposed. */
   readonly #dedicated = new Set<Supervisor>();
-  /** Models kept current: their checks stop when the runtime closes. */
-  readonly #watchers = new Set<UpdateWatcher>();
   #persistAsked = false;
   /**
    * Metrics and anomaly events, loaded with the first model (a chunk of its own: the page's
@@ -182,7 +178,8 @@ export class Runtime {
       ...(this.#options.download === undefined ? {} : { retry: this.#options.download }),
       // The worker follows `stable` unless told: the channels code stays out of the page entry.
       ...(options.channel === undefined ? {} : { channel: checkName('channel', options.channel) }),
-      ...(modelSource.kind === 'manifest' ? { installId: this.#installId ?? installId() } : {}),
+      // Which side of a rollout: only manifests (or channels documents) have one. A chunk of its own.
+      ...(modelSource.kind === 'manifest' ? { installId: this.#installId ?? (await import('./install-id.js')).installId() } : {}),
       ...(batching ? { batching } : {}),
       ...(options.variant === undefined ? {} : { variant: checkVariant(options.variant) }),
       ...(options.feedback === undefined ? {} : { feedback: options.feedback }),
@@ -216,29 +213,12 @@ export class Runtime {
       const observer = await observing;
       observer?.loaded(reply.info, reply.info.loadTimings);
       const key = supervisor.adopt(request, reply);
-      const watcher =
-        update &&
-        updates &&
-        new updates.UpdateWatcher({
-          supervisor,
-          key,
-          request,
-          reply,
-          events: this.#events,
-          info: () => supervisor.info(key) ?? reply.info,
-          onSwapped: (next) => observer?.loaded(next.info, next.info.loadTimings),
-          update,
-        });
+      const watcher = update && updates?.watch({ supervisor, key, request, reply, events: this.#events, observer, update });
       const model = new Model(supervisor, key, reply.info, {
         runTimeoutMs,
         ...(observer ? { observer } : {}),
         ...(watcher ? { updates: watcher } : {}),
       });
-      if (watcher) {
-        this.#watchers.add(watcher);
-        watcher.onStop = () => this.#watchers.delete(watcher);
-        watcher.start();
-      }
       return model;
     } catch (error) {
       // A worker of its own holds nothing else: it ends with the failed load.
@@ -308,7 +288,6 @@ export class Runtime {
    */
   async close(): Promise<void> {
     await this.#telemetry?.close();
-    for (const watcher of this.#watchers) watcher.stop();
     this.#supervisor.close();
     for (const supervisor of this.#dedicated) supervisor.close();
     this.#dedicated.clear();

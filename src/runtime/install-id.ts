@@ -8,16 +8,11 @@ let perPage: string | undefined;
  */
 export function installId(): string {
   try {
-    const storage = globalThis.localStorage;
-    const stored = storage?.getItem(storageKey);
+    if (localStorage.getItem(storageKey) === null) localStorage.setItem(storageKey, crypto.randomUUID());
+    const stored = localStorage.getItem(storageKey);
     if (stored) return stored;
-    if (storage) {
-      const made = crypto.randomUUID();
-      storage.setItem(storageKey, made);
-      return made;
-    }
   } catch {
-    // Storage blocked (privacy settings, an opaque origin): fall through.
+    // No localStorage (a worker), or storage blocked (privacy settings, an opaque origin).
   }
   perPage ??= crypto.randomUUID();
   return perPage;

@@ -1,5 +1,5 @@
 import type { ModelSource } from '../artifacts/fetch-artifacts.js';
-import { StateError } from '../errors.js';
+import { refuse, StateError } from '../errors.js';
 
 /** What `rt.load` takes: a manifest URL, a bare `.onnx` URL, or one file with its SHA-256. */
 export type LoadSource = string | URL | { readonly url: string | URL; readonly sha256?: string };
@@ -11,11 +11,7 @@ export type LoadSource = string | URL | { readonly url: string | URL; readonly s
 export function toModelSource(source: LoadSource, base: string | undefined): ModelSource {
   if (typeof source === 'object' && !(source instanceof URL)) {
     const { url, sha256 } = source;
-    if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) {
-      throw new StateError('invalid-options', `sha256 must be 64 lowercase hex digits, got ${JSON.stringify(sha256)}`, {
-        details: { option: 'sha256', expected: '64 lowercase hex digits', actual: String(sha256) },
-      });
-    }
+    if (sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sha256)) refuse('sha256', '64 lowercase hex digits', sha256);
     return { kind: 'file', url: absolute(url, base), ...(sha256 ? { sha256 } : {}) };
   }
   const url = absolute(source, base);

@@ -1,5 +1,6 @@
 import { AbortError, FetchError, isWebinferError, StateError, WorkerError } from '../errors.js';
 import type { Emitter } from '../lib/emitter.js';
+import type { RuntimeObserver } from '../monitor/run-observer.js';
 import type { ModelInfo, RuntimeEvents } from '../types.js';
 import type { LoadReply, LoadRequest } from '../worker/api.js';
 import type { Supervisor } from './supervisor.js';
@@ -8,6 +9,30 @@ export { checkUpdate } from './check-update.js';
 
 import { Probation, type ProbationSettings } from './update-probation.js';
 import type { RollbackEvent, UpdateCheckResult, UpdateTrigger } from './update-types.js';
+
+/**
+ * Starts keeping the model `key` current: the runtime's side of `rt.load(url, { update })`,
+ * here so that pages which never use it never load it. The watcher stops with the model, or at
+ * its first check after the runtime closed.
+ */
+export function watch(options: {
+  readonly supervisor: Supervisor;
+  readonly key: number;
+  readonly request: LoadRequest;
+  readonly reply: LoadReply;
+  readonly events: Emitter<RuntimeEvents>;
+  readonly observer: RuntimeObserver | undefined;
+  readonly update: UpdateWatcherOptions['update'];
+}): UpdateWatcher {
+  const { supervisor, key, reply, observer } = options;
+  const watcher = new UpdateWatcher({
+    ...options,
+    info: () => supervisor.info(key) ?? reply.info,
+    onSwapped: (next) => observer?.loaded(next.info, next.info.loadTimings),
+  });
+  watcher.start();
+  return watcher;
+}
 
 export interface UpdateWatcherOptions {
   readonly supervisor: Supervisor;
@@ -56,8 +81,6 @@ export class UpdateWatcher {
   #stopped = false;
   /** The version `pin` holds the model on; updates are not followed meanwhile. */
   #pinned: string | undefined;
-  /** Called once, when the watcher stops. */
-  onStop: (() => void) | undefined;
   readonly #onVisibility = () => {
     if (document.visibilityState !== 'visible' || performance.now() - this.#lastCheck < visibleGapMs) return;
     this.#background('visible');
@@ -83,7 +106,6 @@ export class UpdateWatcher {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.onStop?.();
     clearInterval(this.#timer);
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.#onVisibility);
   }
@@ -167,7 +189,9 @@ export class UpdateWatcher {
   }
 
   #background(trigger: UpdateTrigger): void {
-    this.check(trigger).catch(() => undefined);
+    this.check(trigger).catch((error: unknown) => {
+      if (error instanceof StateError && error.code === 'runtime-closed') this.stop();
+    });
   }
 
   #exclusive<T>(task: () => Promise<T> | T): Promise<T> {

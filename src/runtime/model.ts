@@ -196,11 +196,12 @@ export class Model {
    * const { outcome, version } = await model.checkForUpdate();
    */
   async checkForUpdate(): Promise<UpdateCheckResult> {
-    this.#assertUsable();
     return this.#watcher().check('manual');
   }
 
+  /** The model's update watcher (it must be usable and loaded with `{ update }`). */
   #watcher(): UpdateWatcher {
+    this.#assertUsable();
     if (this.#updates) return this.#updates;
     throw new StateError('invalid-options', `Model "${this.info.id}" was not loaded with { update }`, {
       details: { option: 'update', expected: 'rt.load(manifestUrl, { update: true })', actual: 'off' },
@@ -213,7 +214,6 @@ export class Model {
    * Emits `rollback` with reason `manual`. A later check may move to the newer version again.
    */
   async rollback(): Promise<string> {
-    this.#assertUsable();
     return this.#watcher().rollback();
   }
 
@@ -224,13 +224,11 @@ export class Model {
    * `version-unavailable` when the version is not cached.
    */
   async pin(version: string): Promise<void> {
-    this.#assertUsable();
     await this.#watcher().pin(version);
   }
 
   /** Follows updates again after `pin`, and checks for one now. */
   async unpin(): Promise<UpdateCheckResult> {
-    this.#assertUsable();
     return this.#watcher().unpin();
   }
 

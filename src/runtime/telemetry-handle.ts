@@ -1,4 +1,4 @@
-import { StateError } from '../errors.js';
+import { refuse } from '../errors.js';
 import type { Emitter } from '../lib/emitter.js';
 import type { ModelMetrics } from '../monitor/metrics.js';
 import type { PageMetrics } from '../telemetry/page-signals.js';
@@ -70,11 +70,6 @@ const telemetryKeys = ['endpoint', 'transport', 'intervalMs', 'sampleRate', 'max
 
 /** Checks `createRuntime({ telemetry })`, refusing a bad value with `invalid-options` naming it. */
 export function checkTelemetry(options: TelemetryOptions, base: string | undefined): TelemetrySettings {
-  const refuse = (option: string, expected: string, actual: unknown): never => {
-    throw new StateError('invalid-options', `${option} must be ${expected}, got ${JSON.stringify(actual)}`, {
-      details: { option, expected, actual: String(actual) },
-    });
-  };
   if (typeof options !== 'object' || options === null) return refuse('telemetry', '{ endpoint, … }', options);
   const unknown = Object.keys(options).find((key) => !telemetryKeys.includes(key));
   if (unknown !== undefined) refuse(`telemetry.${unknown}`, `one of ${telemetryKeys.join(', ')}`, unknown);
