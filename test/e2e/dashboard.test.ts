@@ -1,8 +1,8 @@
 /**
  * The collector's dashboard page, built as `npm run build` builds it and served by a real
- * collector: beacons of two models (one with an anomaly, one with load phases) and web vitals
- * are posted to `/collect`, then `/dashboard/` is opened in Chromium under the collector's own
- * CSP and read as an operator would read it.
+ * collector: beacons of two models (one with an anomaly, one with load phases, an update and a
+ * rollback) and web vitals are posted to `/collect`, then `/dashboard/` is opened in Chromium
+ * under the collector's own CSP and read as an operator would read it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Collector, createCollector } from '../../src/collector/create-collector.js';
 import { bucketBounds, bucketOf } from '../../src/monitor/histogram.js';
-import type { HistogramDelta, MetricsDelta } from '../../src/telemetry/beacon.js';
+import type { HistogramDelta, MetricsDelta, TransitionRecord } from '../../src/telemetry/beacon.js';
 import { beacon, post } from '../collector/support.js';
 import { baseChromiumArgs, chromiumPath } from '../support/node/chromium.js';
 
@@ -75,6 +75,23 @@ const classifier: MetricsDelta = {
 const postedCalls = 3 + 1 + 5 + 7;
 const postedLcpMs = 1200;
 
+/** vad swapped in 5.1.0, then gave it up for 5.0.0: the page lists the rollback first. */
+function vadTransitions(now: number): TransitionRecord[] {
+  return [
+    {
+      model: 'vad',
+      kind: 'update',
+      from: '5.0.0',
+      to: '5.1.0',
+      reason: 'interval',
+      at: now - 120_000,
+      inFlight: 3,
+      preparedMs: 420,
+    },
+    { model: 'vad', kind: 'rollback', from: '5.1.0', to: '5.0.0', reason: 'anomalies', at: now - 30_000 },
+  ];
+}
+
 /** Console errors, uncaught errors and failed requests of `page` (a CSP violation is a console error), into `consoleErrors`. */
 function watch(page: Page): Page {
   page.on('console', (message) => {
@@ -99,7 +116,7 @@ beforeAll(async () => {
   collector = await createCollector({ db: join(dir, 'telemetry.db'), port: 0, dashboardDir });
   const now = Date.now();
   const beacons = [
-    beacon({ metrics: [vadWasm, vadWebgpu], anomalies: [], vitals: [] }),
+    beacon({ metrics: [vadWasm, vadWebgpu], anomalies: [], vitals: [], transitions: vadTransitions(now) }),
     beacon({
       metrics: [classifier],
       anomalies: [
@@ -205,6 +222,18 @@ test('the anomalies table lists the posted anomaly kind, model and details', asy
   expect(recent[0]).toContain('psi=0.31');
 });
 
+test('the model updates list the rollback, as a warning, above the update it undid', async () => {
+  const rows = page.locator('#transitions tbody tr');
+  const cells = async (row: number) => (await rows.nth(row).locator('td').allInnerTexts()).map((cell) => cell.trim()).slice(1);
+  await expect(rows.count()).resolves.toBe(2);
+  // Model, versions, kind, reason, calls in flight, preparation time (a rollback has neither).
+  await expect(cells(0)).resolves.toEqual(['vad', '5.1.0 → 5.0.0', 'rollback', 'anomalies', '', '']);
+  await expect(cells(1)).resolves.toEqual(['vad', '5.0.0 → 5.1.0', 'update', 'interval', '3', '420 ms']);
+  await expect(rows.nth(0).locator('.badge').getAttribute('class')).resolves.toContain('tone-warn');
+  await expect(rows.nth(1).locator('.badge').getAttribute('class')).resolves.not.toContain('tone-warn');
+  await expect(page.locator('#transitions-note').textContent()).resolves.toBe('1 update · 1 rollback');
+});
+
 test('the web vitals show the posted LCP as good and INP as needing improvement', async () => {
   const lcp = page.locator('[data-vital="LCP"] .vital-value');
   const text = (await lcp.textContent()) ?? '';
@@ -223,7 +252,12 @@ test('a model picked in the table narrows the page to it', async () => {
   await expect.poll(() => page.locator('[data-tile="calls"] .tile-value').textContent()).toBe(String(3 + 1 + 5));
   expect(new URL(page.url()).searchParams.get('model')).toBe('vad');
   await expect(page.locator('#anomalies .empty').count()).resolves.toBe(1);
+  await expect(page.locator('#transitions tbody tr').count()).resolves.toBe(2);
   await page.screenshot({ path: join(screenshots, 'dashboard-model.png'), fullPage: true });
+  await page.locator('#models a', { hasText: 'image-classifier' }).click();
+  await expect.poll(() => page.locator('[data-tile="calls"] .tile-value').textContent()).toBe('7');
+  await expect(page.locator('#transitions .empty').textContent()).resolves.toMatch(/^No model changed version in this range/);
+  await expect(page.locator('#transitions tbody tr').count()).resolves.toBe(0);
   await page.locator('#model-select').selectOption({ label: 'All models' });
   await expect.poll(() => page.locator('[data-tile="calls"] .tile-value').textContent()).toBe(String(postedCalls));
 });

@@ -81,6 +81,29 @@ export interface AnomaliesAnswer extends TimeRange {
   readonly recent: readonly AnomalyRow[];
 }
 
+/**
+ * A version swapped in (`update`) or given up (`rollback`: the page gave up `from` and runs `to`)
+ * on a page. `reason`: what found an update (`load`, `interval`, `visible`, `manual`, `pin`), or
+ * why a version was given up (`canary-failed`, `load-failed`, `errors`, `anomalies`, `manual`).
+ */
+export interface TransitionRow {
+  readonly at: number;
+  readonly model: string;
+  readonly kind: 'update' | 'rollback';
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  /** An update's calls in flight on the old version at the swap; null for a rollback. */
+  readonly inFlight: number | null;
+  /** Ms an update spent preparing the new version (fetch, session, canary); null for a rollback. */
+  readonly preparedMs: number | null;
+}
+
+export interface TransitionsAnswer extends TimeRange {
+  /** The newest first. */
+  readonly transitions: readonly TransitionRow[];
+}
+
 export type VitalName = 'LCP' | 'INP' | 'CLS' | 'FCP' | 'TTFB';
 
 export interface VitalFigures {
@@ -151,6 +174,8 @@ export function createApi(base: URL, { fetch: fetchImpl }: ApiOptions = {}) {
       get<PhasesAnswer>('phases', filtered(range, filter), signal),
     anomalies: (range: TimeRange, filter: ModelFilter, limit: number, signal?: AbortSignal) =>
       get<AnomaliesAnswer>('anomalies', { ...filtered(range, filter), limit }, signal),
+    transitions: (range: TimeRange, filter: ModelFilter, limit: number, signal?: AbortSignal) =>
+      get<TransitionsAnswer>('transitions', { ...filtered(range, filter), limit }, signal),
     vitals: (range: TimeRange, signal?: AbortSignal) => get<VitalsAnswer>('vitals', { ...range }, signal),
   };
 }

@@ -42,6 +42,8 @@ const panels: Panels = {
   phases: byId('phases', HTMLElement),
   backends: byId('backends', HTMLElement),
   anomalies: byId('anomalies', HTMLElement),
+  transitions: byId('transitions', HTMLElement),
+  transitionsNote: byId('transitions-note', HTMLElement),
   vitals: byId('vitals', HTMLElement),
 };
 const problem = byId('problem', HTMLElement);

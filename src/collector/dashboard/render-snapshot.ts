@@ -3,12 +3,13 @@ import { callsData } from './charts/calls-chart.js';
 import { latencyData } from './charts/latency-chart.js';
 import type { TimeChart } from './charts/time-chart.js';
 import { modelsInView } from './lib/models-in-view.js';
-import type { Snapshot } from './load-snapshot.js';
+import { recentTransitions, type Snapshot } from './load-snapshot.js';
 import { renderAnomalies } from './panels/anomalies.js';
 import { renderBackends } from './panels/backends.js';
 import { renderModelsTable } from './panels/models-table.js';
 import { renderPhasesTable } from './panels/phases-table.js';
 import { renderTiles } from './panels/tiles.js';
+import { renderTransitions, transitionsSummary } from './panels/transitions.js';
 import { renderVitals } from './panels/vitals.js';
 import { rangeLabels } from './view-state.js';
 
@@ -26,6 +27,8 @@ export interface Panels {
   readonly phases: HTMLElement;
   readonly backends: HTMLElement;
   readonly anomalies: HTMLElement;
+  readonly transitions: HTMLElement;
+  readonly transitionsNote: HTMLElement;
   readonly vitals: HTMLElement;
 }
 
@@ -41,6 +44,7 @@ function isEmpty(snapshot: Snapshot): boolean {
     snapshot.models.models.length === 0 &&
     snapshot.vitals.vitals.every((vital) => vital.count === 0) &&
     snapshot.anomalies.recent.length === 0 &&
+    snapshot.transitions.transitions.length === 0 &&
     !snapshot.view.filter.model
   );
 }
@@ -80,5 +84,10 @@ export function renderSnapshot(panels: Panels, snapshot: Snapshot, options: Rend
   renderPhasesTable(panels.phases, snapshot.phases.phases);
   renderBackends(panels.backends, models);
   renderAnomalies(panels.anomalies, snapshot.anomalies);
+  renderTransitions(panels.transitions, snapshot.transitions.transitions);
+  panels.transitionsNote.textContent =
+    snapshot.transitions.transitions.length > 0
+      ? transitionsSummary(snapshot.transitions.transitions, recentTransitions)
+      : 'versions swapped in and given up';
   renderVitals(panels.vitals, snapshot.vitals.vitals);
 }
