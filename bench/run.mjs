@@ -4,12 +4,13 @@
  * tasks through webinfer against onnxruntime-web on the page; P6, 32 concurrent requests with
  * micro-batching against one request of 32 rows; P4 and P5, the cache read and the
  * download pipeline of a 200 MB model against their parts alone, per chunk size; P7, the
- * page-side entry's gzip size; anomaly quality, the detectors on seeded streams with injected
+ * page-side entry's gzip size; model updates under load (swap latency, calls in flight at the
+ * swap, round trips during swaps ÷ without); anomaly quality, the detectors on seeded streams with injected
  * faults (in Node, no browser: see lib/anomaly-quality.mjs). Builds bench/page for production
  * against dist/, serves it cross-origin isolated, runs each task in a fresh Chromium context,
  * prints a table and one line per figure, and writes every raw sample to a JSON file under the
  * OS temp folder. `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only
- * (p1, p2, p3, p6, storage, anomaly), and the storage figures for some chunk sizes (MiB) only.
+ * (p1, p2, p3, p6, p8, p9, update, storage, anomaly), and the storage figures for some chunk sizes (MiB) only.
  * `--only anomaly` needs neither a build nor Chromium. `--only huge` runs the opt-in load of a
  * model past 2 GB (2.25 GiB written under the OS temp folder; minutes).
  */
@@ -18,6 +19,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
 import { batchableModel, hugeModel, largeModel, largeModelReference, writeLargeModel } from '../scripts/lib/large-model.mjs';
 import { pageEntrySize } from '../scripts/lib/page-entry-size.mjs';
 import { serveStatic } from '../scripts/lib/serve-static.mjs';
@@ -34,6 +36,7 @@ import {
   summarizeP8,
   summarizeP9,
   summarizeStorage,
+  summarizeUpdate,
 } from './lib/summary.mjs';
 
 /** @typedef {import('./shared/protocol.js').ModelName} ModelName */
@@ -53,7 +56,9 @@ const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',
 );
 const onlyArg = process.argv.indexOf('--only');
 const only = new Set(
-  onlyArg > 0 ? (process.argv[onlyArg + 1] ?? '').split(',') : ['p1', 'p2', 'p3', 'p6', 'p8', 'p9', 'storage', 'anomaly'],
+  onlyArg > 0
+    ? (process.argv[onlyArg + 1] ?? '').split(',')
+    : ['p1', 'p2', 'p3', 'p6', 'p8', 'p9', 'update', 'storage', 'anomaly'],
 );
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
@@ -115,6 +120,8 @@ let huge;
 let p6;
 /** @type {Report['p9']} */
 let p9;
+/** @type {Report['update']} */
+let update;
 const p8 = /** @type {Report['p8']} */ ([]);
 /** @type {boolean[]} */
 const isolation = [];
@@ -144,7 +151,9 @@ async function attempt(task) {
             ? 'the batchable model'
             : task.kind === 'p9'
               ? 'the image probe'
-              : 'the model past 2 GB';
+              : task.kind === 'update'
+                ? 'the heavy model kept current'
+                : 'the model past 2 GB';
     console.error(`bench: ${task.kind} on ${subject} failed: ${message.split('\n')[0]}`);
     return { error: message };
   }
@@ -199,6 +208,20 @@ try {
     raw.p9 = result;
     p9 = summarizeP9(result);
   }
+  if (only.has('update')) {
+    // The server whose manifest the page changes (the one the browser tests use), in TypeScript.
+    const path = fileURLToPath(new URL('../test/support/node/update-server.ts', import.meta.url));
+    const { startUpdateServer } = (await runnerImport(path, { configFile: false, logLevel: 'warn' })).module;
+    const updateServer = await startUpdateServer();
+    try {
+      /** @type {import('./shared/protocol.js').UpdateResult | import('./lib/summary.mjs').Failed} */
+      const result = await attempt({ kind: 'update', server: updateServer.url, swaps: 8, baselineCalls: 400 });
+      raw.update = result;
+      update = summarizeUpdate(result);
+    } finally {
+      await updateServer.close();
+    }
+  }
   if (only.has('storage')) {
     for (const chunkBytes of chunkSizes) {
       /** @type {import('./shared/protocol.js').StorageResult | import('./lib/summary.mjs').Failed} */
@@ -235,7 +258,7 @@ const p7 = { ...size, files: size.files.map((file) => relative(repo, file)) };
 const resultsPath = join(workDir, 'results.json');
 writeFileSync(
   resultsPath,
-  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p8, p9, storage, huge, p7, anomaly }, raw }, null, 2)}\n`,
+  `${JSON.stringify({ meta, summary: { p1, p2, echo, p3, p6, p8, p9, update, storage, huge, p7, anomaly }, raw }, null, 2)}\n`,
 );
-printReport({ meta, p1, p2, echo, p3, p6, p8, p9, storage, huge, p7, anomaly, resultsPath });
+printReport({ meta, p1, p2, echo, p3, p6, p8, p9, update, storage, huge, p7, anomaly, resultsPath });
 if (failures > 0 || (anomaly && 'error' in anomaly)) process.exitCode = 1;

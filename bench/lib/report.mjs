@@ -25,6 +25,7 @@ import { isFailed } from './summary.mjs';
  * @property {P6Summary | Failed | undefined} p6
  * @property {(P8Summary | Failed)[]} p8
  * @property {P9Summary | Failed | undefined} p9
+ * @property {ReturnType<typeof import('./summary.mjs').summarizeUpdate> | undefined} update
  * @property {import('../shared/protocol.js').HugeResult | Failed | undefined} huge
  * @property {{ files: string[], gzip: number, gzipWithComlink: number }} p7
  * @property {import('./anomaly-quality.mjs').AnomalySummary | Failed | undefined} anomaly
@@ -141,6 +142,7 @@ export function printReport(report) {
   if (report.p6) console.log(p6Line(report.p6));
   for (const s of report.p8) console.log(p8Line(s));
   if (report.p9) console.log(p9Line(report.p9));
+  if (report.update) console.log(updateLine(report.update));
   if (report.huge) console.log(hugeLine(report.huge));
   console.log(
     `P7 page entry gzip=${bytes(p7.gzip)} withComlink=${bytes(p7.gzipWithComlink)} ` +
@@ -217,6 +219,17 @@ function p9Line(s) {
     `P9' image 1920x1080 -> 224x224 NCHW  webinfer=${ms(s.webinferMs)}ms (preprocess in the worker ${ms(s.preprocessMs)}ms, ` +
     `page busy ${ms(s.pageBusyMs)}ms) main-thread canvas=${ms(s.baselineMs)}ms ratio=${s.ratio.toFixed(3)} ` +
     `(goal <= ${goals.p9Ratio}) ${verdict(s.ratio <= goals.p9Ratio)}; from an ImageBitmap ${ms(s.bitmapMs)}ms`
+  );
+}
+
+/** @param {ReturnType<typeof import('./summary.mjs').summarizeUpdate>} s */
+function updateLine(s) {
+  if (isFailed(s)) return `UPDATE FAILED: ${firstLine(s)}`;
+  return (
+    `UPDATE heavy, ${s.swaps} swaps under 4 callers: check to swap ${ms(s.swapMs)}ms (max ${ms(s.maxSwapMs)}ms; preparing ` +
+    `the new version ${ms(s.preparedMs)}ms), calls in flight at the swaps ${s.inFlight.join(' ')}; round trip p50 ` +
+    `${ms(s.duringP50Ms)}ms / p99 ${ms(s.duringP99Ms)}ms during swaps, ${ms(s.baselineP50Ms)}ms / ${ms(s.baselineP99Ms)}ms ` +
+    `without: p99 ratio ${s.p99Ratio.toFixed(2)}; failed calls ${s.failed} (goal 0) ${verdict(s.failed === 0)}`
   );
 }
 

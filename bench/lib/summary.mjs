@@ -263,3 +263,28 @@ export function summarizeP9(p9) {
     preprocessMs: median(p9.preprocessMs),
   };
 }
+
+/**
+ * Model updates under load: the median swap (check to swap, and preparing the new version), the
+ * calls in flight at each swap, and the p99 round trip during swaps against without (a ratio
+ * within the run: the machine is shared).
+ *
+ * @param {import('../shared/protocol.js').UpdateResult | Failed} result
+ */
+export function summarizeUpdate(result) {
+  if (isFailed(result)) return result;
+  const p99 = (/** @type {number[]} */ ms) => [...ms].sort((a, b) => a - b)[Math.floor(0.99 * (ms.length - 1))] ?? Number.NaN;
+  return {
+    swaps: result.swapMs.length,
+    swapMs: median(result.swapMs),
+    maxSwapMs: Math.max(...result.swapMs),
+    preparedMs: median(result.preparedMs),
+    inFlight: result.inFlight,
+    baselineP50Ms: median(result.baselineMs),
+    baselineP99Ms: p99(result.baselineMs),
+    duringP50Ms: median(result.duringMs),
+    duringP99Ms: p99(result.duringMs),
+    p99Ratio: p99(result.duringMs) / p99(result.baselineMs),
+    failed: result.failed,
+  };
+}

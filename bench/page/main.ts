@@ -9,6 +9,7 @@ import { benchBatching } from './p6.js';
 import { benchMonitoring } from './p8.js';
 import { benchImagePreprocessing } from './p9.js';
 import { benchStorage, largeManifest } from './storage.js';
+import { benchUpdate } from './update.js';
 import { workloads } from './workloads.js';
 
 declare global {
@@ -44,5 +45,7 @@ window.bench = async (task: BenchTask) => {
       return benchStorage(task);
     case 'huge':
       return benchHuge(task);
+    case 'update':
+      return benchUpdate(task);
   }
 };

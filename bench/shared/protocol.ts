@@ -27,7 +27,9 @@ export type BenchTask =
       /** Which of the two sessions is made first (the runner runs both orders). */
       readonly onFirst: boolean;
     }
-  | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] };
+  | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] }
+  /** `server`: the update server's URL; `swaps` updates after `baselineCalls` calls alone. */
+  | { readonly kind: 'update'; readonly server: string; readonly swaps: number; readonly baselineCalls: number };
 
 /** Per-call timings of `model.runDetailed`, one array entry per measured call. */
 export interface P2Samples {
@@ -115,6 +117,20 @@ export interface P8Result {
   /** Everything the worker did for the call (monitors included), per side. */
   readonly onWorker: number[];
   readonly offWorker: number[];
+}
+
+/** Model updates under load (see bench/page/update.ts). */
+export interface UpdateResult {
+  readonly kind: 'update';
+  /** Round trips of calls with no swap under way, and of calls during swaps. */
+  readonly baselineMs: number[];
+  readonly duringMs: number[];
+  /** Per swap: from the check to the swap; preparing the new version; calls in flight at the swap. */
+  readonly swapMs: number[];
+  readonly preparedMs: number[];
+  readonly inFlight: number[];
+  /** Calls that failed: the goal is none. */
+  readonly failed: number;
 }
 
 /** P9', image preprocessing (see bench/page/p9.ts): one entry per alternated run. */
@@ -220,7 +236,8 @@ export type BenchResult =
   | HugeResult
   | P6Result
   | P8Result
-  | P9Result;
+  | P9Result
+  | UpdateResult;
 
 /** What the page installs on `window` for the runner to call with `page.evaluate`. */
 export type BenchEntry = (task: BenchTask) => Promise<BenchResult>;
