@@ -10,6 +10,11 @@ urlInput.value = new URL(vadUrl, location.href).href;
 let runtime: Runtime | undefined;
 let model: Model | undefined;
 
+/** The collector `npm start` runs beside the demo (`collector.json`); none under `npm run dev`. */
+const telemetry = fetch('collector.json')
+  .then((response) => (response.ok ? (response.json() as Promise<{ endpoint: string }>) : undefined))
+  .catch(() => undefined);
+
 function show(list: HTMLElement, entries: Record<string, unknown>): void {
   list.replaceChildren(
     ...Object.entries(entries).flatMap(([key, value]) => {
@@ -29,7 +34,11 @@ function showError(list: HTMLElement, error: unknown): void {
 $('load').addEventListener('click', async () => {
   runButton.disabled = true;
   await runtime?.close();
-  runtime = createRuntime({ backends: $<HTMLInputElement>('webgpu').checked ? ['webgpu', 'wasm'] : ['wasm'] });
+  const collector = await telemetry;
+  runtime = createRuntime({
+    backends: $<HTMLInputElement>('webgpu').checked ? ['webgpu', 'wasm'] : ['wasm'],
+    ...(collector ? { telemetry: { endpoint: collector.endpoint, intervalMs: 10_000 } } : {}),
+  });
   try {
     model = await runtime.load(urlInput.value, {
       onProgress: (p) => {
