@@ -157,7 +157,7 @@ async function fromManifest(
     done += file.bytes;
   }
   // The manifest itself is kept as the URL's once the model proved good (see `manifest`).
-  await cache?.remember(url, undefined, {
+  await cache?.remember(url, {
     id: manifest.id,
     version: manifest.version,
     // Every build's files belong to this version: deleting it deletes whichever are stored.
@@ -222,7 +222,7 @@ async function fromFile(
   });
   clock.lap('downloadMs');
   const version = sha256.slice(0, 12);
-  await cache?.remember(source.url, undefined, { id, version, fileHashes: [sha256], bytes: bytes.byteLength });
+  await cache?.remember(source.url, { id, version, fileHashes: [sha256], bytes: bytes.byteLength });
   clock.lap('manifestMs');
   return { id, version, url: source.url, model: bytes, externalData: [], bytes: bytes.byteLength, timings: clock.timings };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { numericTypes } from '../lib/tensor-from-numbers.js';
 import { monitoringSchema } from '../monitor/schema.js';
 import { canarySchema } from '../session/canary.js';
 import { transformsSchema } from '../transforms/schema.js';
@@ -7,21 +8,7 @@ import { transformsSchema } from '../transforms/schema.js';
 export const manifestFormat = 'webinfer/manifest@1';
 
 const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256 (64 characters)'));
-const tensorType = v.picklist([
-  'float32',
-  'float16',
-  'float64',
-  'int8',
-  'uint8',
-  'int16',
-  'uint16',
-  'int32',
-  'uint32',
-  'int64',
-  'uint64',
-  'bool',
-  'string',
-]);
+const tensorType = v.picklist([...numericTypes, 'float16', 'string']);
 const dim = v.union([v.pipe(v.number(), v.integer()), v.pipe(v.string(), v.minLength(1))]);
 
 const fileSchema = v.strictObject({

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bucketBounds } from '../../src/monitor/histogram.js';
 import type { Beacon } from '../../src/telemetry/beacon.js';
 import { otlpBodies } from '../../src/telemetry/otlp.js';
-import { beacon, post, startCollector } from './support.js';
+import { beacon, post, startCollector, seriesValue as value } from './support.js';
 
 /**
  * `POST /v1/metrics` and `/v1/logs` over real HTTP on loopback into a real SQLite file: what
@@ -81,13 +81,6 @@ function expectAllTaken(answer: Awaited<ReturnType<typeof post>>) {
   expect(answer.body).toStrictEqual({});
 }
 const scrape = async (r: Running) => (await fetch(`${r.url}/metrics`)).text();
-const value = (text: string, series: string) =>
-  Number(
-    text
-      .split('\n')
-      .find((line) => line.startsWith(`${series} `))
-      ?.split(' ')[1],
-  );
 
 test('the runtime’s own OTLP bodies land as the beacon sent to /collect does: same rows, same /metrics; sent again, stored once', async () => {
   const viaOtlp = await startCollector();

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { beacon, post, startCollector } from './support.js';
+import { beacon, post, startCollector, seriesValue as value } from './support.js';
 
 /**
  * `/metrics` in the Prometheus text format: checked by `promtool check metrics` (Debian's
@@ -26,13 +26,6 @@ beforeAll(async () => {
 afterAll(() => running.stop());
 
 const scrape = async () => (await fetch(`${running.url}/metrics`)).text();
-const value = (text: string, series: string) =>
-  Number(
-    text
-      .split('\n')
-      .find((line) => line.startsWith(`${series} `))
-      ?.split(' ')[1],
-  );
 
 test('promtool check metrics passes, and the figures are the beacons’', async () => {
   const text = await scrape();

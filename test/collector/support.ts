@@ -112,3 +112,13 @@ export function lyingRequest(url: string, body: string, declared: number): Promi
     socket.on('error', () => undefined);
   });
 }
+
+/** The value of one series (`name{labels}`) in Prometheus text, or NaN when it is absent. */
+export function seriesValue(text: string, series: string): number {
+  return Number(
+    text
+      .split('\n')
+      .find((line) => line.startsWith(`${series} `))
+      ?.split(' ')[1],
+  );
+}

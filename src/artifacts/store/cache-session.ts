@@ -65,11 +65,6 @@ export class CacheSession {
     });
   }
 
-  /** The manifest text last fetched from `url`, if cached. */
-  async manifest(url: string): Promise<string | undefined> {
-    return (await this.manifestWithValidators(url))?.text;
-  }
-
   /** The manifest text last fetched from `url` and the validators it came with, if cached. */
   async manifestWithValidators(url: string): Promise<{ text: string; validators: Validators } | undefined> {
     const record = await this.#safe((store) => store.getManifest(url));
@@ -121,17 +116,12 @@ export class CacheSession {
     return stored ?? MemoryBody.create();
   }
 
-  /** Records a loaded version (and its manifest), so it lists, deletes and loads offline. */
-  async remember(
-    manifestUrl: string,
-    manifestText: string | undefined,
-    model: Omit<ModelRecord, 'storedAt' | 'lastUsedAt' | 'manifestUrl'>,
-    validators?: Validators,
-  ): Promise<void> {
-    await this.#safe(async (store) => {
-      if (manifestText !== undefined) await store.putManifest(manifestUrl, manifestText, validators);
-      await store.putModel({ ...model, manifestUrl });
-    });
+  /**
+   * Records a loaded version, so it lists, deletes and loads offline; its manifest is kept as
+   * its URL's by `rememberManifest`, once the model proved good.
+   */
+  async remember(manifestUrl: string, model: Omit<ModelRecord, 'storedAt' | 'lastUsedAt' | 'manifestUrl'>): Promise<void> {
+    await this.#safe((store) => store.putModel({ ...model, manifestUrl }));
   }
 
   status(): CacheStatus {
