@@ -1,17 +1,18 @@
 /**
- * `npm start`: the collector (its SQLite file under ./data) and the built demo (demo/dist),
- * served cross-origin isolated; the demo's runtime sends its telemetry to the collector, whose
- * dashboard shows it. Prints both URLs. `PORT` (5173) and `COLLECTOR_PORT` (8787) move them.
+ * `npm start`: the collector, with its SQLite file under ./data, serving the built demo
+ * (demo/dist) from its own origin, cross-origin isolated (COOP/COEP): the demo's beacons go to
+ * `/collect` on that origin and its dashboard is `/dashboard/`. Prints the URL.
+ * `PORT` (5173; 0 picks a free one), `HOST` (127.0.0.1) and `WEBINFER_DB` move things.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveStatic } from './lib/serve-static.mjs';
 
 const repo = fileURLToPath(new URL('../', import.meta.url));
-const root = `${repo}demo/dist/`;
+const root = `${repo}demo/dist`;
 /** @type {[string, string][]} What npm start builds first, and the command that builds it. */
 const needed = [
-  [`${root}index.html`, 'npm run build:demo'],
+  [`${root}/index.html`, 'npm run build:demo'],
   [`${repo}dist/cli/collector.js`, 'npm run build'],
 ];
 for (const [path, build] of needed) {
@@ -20,24 +21,19 @@ for (const [path, build] of needed) {
     process.exit(1);
   }
 }
-const host = process.env.HOST || '127.0.0.1';
-const port = Number(process.env.PORT) || 5173;
-const demoOrigin = `http://${host}:${port}`;
-mkdirSync(`${repo}data`, { recursive: true });
+const db = resolve(repo, process.env.WEBINFER_DB || 'data/webinfer.db');
+mkdirSync(dirname(db), { recursive: true });
 /** @type {typeof import('../src/collector/index.js')} The built collector (dist/cli), typed by its source. */
 const { createCollector } = await import(new URL('../dist/cli/collector.js', import.meta.url).href);
 const collector = await createCollector({
-  db: `${repo}data/webinfer.db`,
-  port: Number(process.env.COLLECTOR_PORT) || 8787,
-  host,
-  origins: [demoOrigin],
+  db,
+  port: process.env.PORT ? Number(process.env.PORT) : 5173,
+  host: process.env.HOST || '127.0.0.1',
+  site: { root },
 });
-// Where the demo page sends its beacons: read at start-up (absent under `npm run dev`: no telemetry).
-writeFileSync(`${root}collector.json`, `${JSON.stringify({ endpoint: `${collector.url}/collect` })}\n`);
-const server = await serveStatic(root, { port, host });
-console.log(`webinfer demo: ${server.url}/`);
-console.log(`webinfer collector: ${collector.url}/dashboard/ (beacons at ${collector.url}/collect, data in data/webinfer.db)`);
+console.log(`webinfer demo: ${collector.url}/`);
+console.log(`webinfer dashboard: ${collector.url}/dashboard/ (data in ${db})`);
 console.log('Ctrl+C to stop');
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => Promise.all([server.close(), collector.close()]).then(() => process.exit(0)));
+  process.on(signal, () => collector.close().then(() => process.exit(0)));
 }

@@ -11,6 +11,7 @@ import { ingestOf, isBusy } from './ingest.js';
 import { registerOtlpRoutes } from './otlp-routes.js';
 import { Queries } from './queries.js';
 import { registerQueryRoutes } from './query-routes.js';
+import { registerSite, type SiteOptions } from './site-files.js';
 import { BeaconStore } from './store.js';
 
 /** `createCollector(options)`, `webinfer collector`: where beacons land. */
@@ -36,6 +37,11 @@ export interface CollectorOptions {
   readonly rateLimit?: { readonly max?: number; readonly windowMs?: number; readonly keys?: number };
   /** The built dashboard page (default: `dist/dashboard` of this package). */
   readonly dashboardDir?: string;
+  /**
+   * A web app to serve at `/` (the dashboard stays at `/dashboard/`): its pages beacon to
+   * `/collect` on their own origin, which is always allowed. Needs `@fastify/static`.
+   */
+  readonly site?: SiteOptions;
   /** The collector's clock (tests). */
   readonly now?: () => number;
 }
@@ -99,7 +105,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const json = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, json);
   app.addHook('onRequest', async (request, reply) => {
-    const refused = refuseEarly(request, options.token, origins);
+    const refused = refuseEarly(request, options.token, origins, options.site !== undefined);
     if (!refused) return;
     metrics.rejected(refused.error);
     await reply.code(refused.status).send(refused);
@@ -135,7 +141,10 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   registerOtlpRoutes(app, ingestOf(commits, metrics, now));
   const queries = new Queries(options.db);
   registerQueryRoutes(app, queries, now);
-  registerDashboard(app, options.dashboardDir ?? fileURLToPath(new URL('../dashboard/', import.meta.url)));
+  registerDashboard(app, options.dashboardDir ?? fileURLToPath(new URL('../dashboard/', import.meta.url)), {
+    home: !options.site,
+  });
+  if (options.site) await registerSite(app, options.site);
   const timers = [setInterval(() => store.checkpoint(), checkpointMs), setInterval(() => store.prune(now()), pruneMs)];
   for (const timer of timers) timer.unref();
   await app.listen({ port: options.port ?? 8787, host: options.host ?? '127.0.0.1' });
@@ -157,10 +166,13 @@ function refuseEarly(
   request: FastifyRequest,
   token: string | undefined,
   origins: ReadonlySet<string> | undefined,
+  servesSite: boolean,
 ): { status: 401 | 403; error: 'origin' | 'token'; message: string } | undefined {
   if (request.method !== 'POST') return undefined;
   const origin = request.headers.origin;
-  if (origins && origin !== undefined && !origins.has(origin)) {
+  // A page the collector served itself (its `site`) is always allowed to send.
+  const own = servesSite && origin === `${request.protocol}://${request.host}`;
+  if (origins && origin !== undefined && !own && !origins.has(origin)) {
     return { status: 403, error: 'origin', message: `origin ${origin} may not send here` };
   }
   if (token === undefined || tokenOf(request) === token) return undefined;

@@ -17,14 +17,15 @@ const contentSecurityPolicy =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
- * The dashboard page at `GET /dashboard/` (and `/` sends there): the files of its build, read
+ * The dashboard page at `GET /dashboard/` (and `/` sends there, unless `home` is false: a site
+ * lives there): the files of its build, read
  * into memory at start — a handful, fixed when the package was built, so no request ever names
  * a path on disk. Hashed assets are cached for a year, the page itself revalidated. Without a
  * build (a checkout before `npm run build`), the page answers 404 saying so.
  */
-export function registerDashboard(app: FastifyInstance, dir: string): void {
+export function registerDashboard(app: FastifyInstance, dir: string, { home }: { home: boolean }): void {
   const files = existsSync(join(dir, 'index.html')) ? readTree(dir) : undefined;
-  app.get('/', async (_request, reply) => reply.redirect('/dashboard/'));
+  if (home) app.get('/', async (_request, reply) => reply.redirect('/dashboard/'));
   app.get('/dashboard', async (_request, reply) => reply.redirect('/dashboard/'));
   app.get('/dashboard/*', async (request, reply) => {
     if (!files) {

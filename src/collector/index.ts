@@ -6,4 +6,5 @@
  */
 export type { Beacon } from '../telemetry/beacon.js';
 export { type Collector, type CollectorOptions, createCollector } from './create-collector.js';
+export type { SiteOptions } from './site-files.js';
 export { BeaconStore, type StoreOptions } from './store.js';

@@ -1,8 +1,10 @@
+import { dirname, resolve } from 'node:path';
 import type { CollectorOptions } from '../../collector/create-collector.js';
 import { listFlag, parseCommandArgs, stringFlag } from '../lib/args.js';
 import { CliError, UsageError } from '../lib/cli-error.js';
 
 export const collectorUsage = `Usage: webinfer collector [--port N] [--host H] [--db FILE] [--origins URL...] [--token T]
+                         [--site DIR]
 
 Starts the collector: pages' telemetry beacons in (POST /collect; OTLP/HTTP JSON at
 /v1/metrics and /v1/logs), stored in a SQLite file; Prometheus metrics out (GET /metrics), the
@@ -17,6 +19,8 @@ Options:
                        (default: any origin)
   --token T            an ingest token beacons must carry (?token=T or Authorization: Bearer T)
   --retention-days N   days of data kept (default 30)
+  --site DIR           a built web app to serve at / (cross-origin isolated: COOP/COEP), whose
+                       pages send to /collect on the same origin; needs @fastify/static
   --rate N             beacons a second one token or origin may send (default 1000; the
                        excess is answered 429 before its body is read)
   -h, --help           show this help
@@ -33,6 +37,7 @@ export async function collector(argv: readonly string[]): Promise<void> {
       token: { type: 'string' },
       'retention-days': { type: 'string' },
       rate: { type: 'string' },
+      site: { type: 'string' },
     },
     collectorUsage,
   );
@@ -58,12 +63,13 @@ export async function collector(argv: readonly string[]): Promise<void> {
     rateLimit: { max: integer('rate', 1_000, 1, 1_000_000), windowMs: 1_000 },
     ...(listFlag(args, 'origins').length ? { origins: listFlag(args, 'origins') } : {}),
     ...(stringFlag(args, 'token') === undefined ? {} : { token: stringFlag(args, 'token') as string }),
+    ...(stringFlag(args, 'site') === undefined ? {} : { site: { root: resolve(stringFlag(args, 'site') as string) } }),
   };
   const { mkdir } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
   await mkdir(dirname(db), { recursive: true });
   const { createCollector } = await loadCollector();
   const running = await createCollector(options);
+  if (options.site) process.stdout.write(`webinfer site: ${running.url}/ (${options.site.root})\n`);
   process.stdout.write(
     `webinfer collector: ${running.url}/collect (dashboard: ${running.url}/dashboard/, metrics: ${running.url}/metrics, data: ${db})\n`,
   );
