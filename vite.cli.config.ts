@@ -3,7 +3,8 @@ import { defineConfig, type Plugin } from 'vite';
 
 /**
  * The `webinfer` command for Node 20: the entry `dist/cli/webinfer.js` and a chunk per command,
- * and `dist/cli/collector.js`, the `webinfer/collector` export, sharing the collector's chunk;
+ * `dist/cli/collector.js`, the `webinfer/collector` export, sharing the collector's chunk, and
+ * `dist/cli/vite.js`, the `webinfer/vite` plugin;
  * built after the library (whose build empties `dist/`). Dependencies stay bare imports, resolved
  * from the package's own `node_modules` where it is installed.
  */
@@ -32,7 +33,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rolldownOptions: {
-      input: { webinfer: 'src/cli/webinfer.ts', collector: 'src/collector/index.ts' },
+      input: { webinfer: 'src/cli/webinfer.ts', collector: 'src/collector/index.ts', vite: 'src/vite/index.ts' },
       output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     },
   },

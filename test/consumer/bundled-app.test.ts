@@ -5,51 +5,16 @@
  * Chromium. Proves the worker chunk and onnxruntime-web's `.wasm` are bundled and emitted by the
  * app's bundler, and that every request stays on the app's own origin (no CDN).
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { access, copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ModelInfo } from '../../src/types.js';
 import { baseChromiumArgs, chromiumPath, webgpuArg } from '../support/node/chromium.js';
 import { type StaticServer, serveStatic } from '../support/node/static-server.js';
+import { type AppVisit, expectAppRan, expectSum, installPackedApp, listFiles, run, visit as visitWith } from './support.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const appTemplate = fileURLToPath(new URL('./app/', import.meta.url));
-const addModel = fileURLToPath(new URL('../fixtures/models/add.onnx', import.meta.url));
-
-/** What test/consumer/app/src/main.js leaves on `window.__result`. */
-interface PageError {
-  readonly name: string;
-  readonly code: string | null;
-  readonly message: string;
-}
-type AddRun =
-  | {
-      readonly ok: true;
-      readonly info: ModelInfo;
-      readonly sum: { readonly type: string; readonly data: number[]; readonly dims: number[] };
-      readonly ms: number;
-    }
-  | { readonly ok: false; readonly error: PageError; readonly ms: number };
-interface AppResult {
-  readonly pageError?: PageError;
-  readonly crossOriginIsolated?: boolean;
-  readonly runs?: { readonly default: AddRun; readonly wasm: AddRun };
-}
-
-interface AppVisit {
-  readonly result: AppResult;
-  /** Every URL the page and its workers requested. */
-  readonly requests: string[];
-  /** Responses with an error status, and requests that failed. */
-  readonly failures: string[];
-}
-
-const expectedSum = { type: 'float32', data: [11, 22, 33, 44, 55, 66], dims: [2, 3] };
 /** A CDN host, or an absolute URL of a script or wasm file: none belongs in a self-hosted build. */
 const cdnReference =
   /cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com|esm\.sh|esm\.run|skypack\.dev|https?:\/\/[^\s"'`]*\.(?:wasm|mjs)\b/g;
@@ -62,58 +27,6 @@ let isolatedServer: StaticServer | undefined;
 let openServer: StaticServer | undefined;
 let browser: Browser | undefined;
 
-/** The environment for npm and Vite: none of Vitest's own variables (NODE_ENV=test, MODE, ...). */
-function childEnv(): NodeJS.ProcessEnv {
-  const vitestKeys = new Set(['NODE_ENV', 'TEST', 'MODE', 'DEV', 'PROD', 'SSR', 'BASE_URL']);
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !vitestKeys.has(key) && !key.startsWith('VITEST') && !/^npm_(lifecycle|package)_/.test(key),
-    ),
-  );
-}
-
-/** Runs a command; rejects with its stderr (the part that says what went wrong) on failure. */
-function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { cwd, env: childEnv(), timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const why = error.killed ? `killed after ${timeoutMs} ms` : error.message.split('\n')[0];
-        reject(
-          new Error(
-            `\`${command} ${args.join(' ')}\` in ${cwd} failed (${why})\n${stderr.slice(-6000)}\n${stdout.slice(-2000)}`,
-            {
-              cause: error,
-            },
-          ),
-        );
-      },
-    );
-  });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) =>
-      join(entry.parentPath, entry.name)
-        .slice(root.length + 1)
-        .replaceAll('\\', '/'),
-    )
-    .sort();
-}
-
 async function sha256(path: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(path))
@@ -124,43 +37,10 @@ function readBuilt(file: string): Promise<string> {
   return readFile(join(distDir, file), 'utf8');
 }
 
-/** Opens the built app from `server`, waits for main.js to report, and records every request. */
-async function visit(server: StaticServer, query = ''): Promise<AppVisit> {
+/** Opens the built app from `server` (with `query`), and reads what it reports. */
+function visit(server: StaticServer, query = ''): Promise<AppVisit> {
   if (!browser) throw new Error('the browser did not start (see beforeAll)');
-  const context = await browser.newContext();
-  const requests: string[] = [];
-  const failures: string[] = [];
-  // Context-wide, so requests from the page's workers (and their workers) are seen as well.
-  context.on('request', (request) => requests.push(request.url()));
-  context.on('requestfailed', (request) => failures.push(`${request.failure()?.errorText ?? 'failed'} ${request.url()}`));
-  context.on('response', (response) => {
-    if (response.status() >= 400) failures.push(`${response.status()} ${response.url()}`);
-  });
-  try {
-    const page = await context.newPage();
-    await page.goto(`${server.url}/${query}`);
-    const done = await page.waitForFunction<AppResult, undefined>('window.__result', undefined, { timeout: 150_000 });
-    return { result: await done.jsonValue(), requests, failures };
-  } finally {
-    await context.close();
-  }
-}
-
-/** The run's model info, after checking that it produced exactly a + b. */
-function expectSum(run: AddRun | undefined, label: string): ModelInfo {
-  if (!run) return expect.fail(`${label}: main.js reported no run`);
-  if (!run.ok) return expect.fail(`${label}: ${run.error.name} (${run.error.code}): ${run.error.message}`);
-  expect(run.sum, label).toEqual(expectedSum);
-  return run.info;
-}
-
-/** The app's two runs, after checking that both completed (the failure names each run's error). */
-function expectAppRan(result: AppResult): { default: AddRun; wasm: AddRun } {
-  if (result.pageError) expect.fail(`the app failed: ${result.pageError.name}: ${result.pageError.message}`);
-  if (!result.runs) return expect.fail(`the app reported no runs: ${JSON.stringify(result)}`);
-  const outcome = (run: AddRun): string => (run.ok ? 'ok' : `${run.error.name} (${run.error.code}): ${run.error.message}`);
-  expect({ default: outcome(result.runs.default), wasm: outcome(result.runs.wasm) }).toEqual({ default: 'ok', wasm: 'ok' });
-  return result.runs;
+  return visitWith(browser, `${server.url}/${query}`);
 }
 
 /** Every request went to the app's own origin, none failed, and each `.wasm` is one the build emitted. */
@@ -176,33 +56,7 @@ function expectSelfHosted(visited: AppVisit, server: StaticServer): string[] {
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'webinfer-consumer-'));
-  if (!(await exists(join(repoRoot, 'dist/index.js')))) await run('npm', ['run', 'build'], repoRoot, 180_000);
-
-  await run('npm', ['pack', '--pack-destination', work], repoRoot, 120_000);
-  const tarball = (await readdir(work)).find((name) => name.endsWith('.tgz'));
-  if (!tarball) throw new Error(`npm pack wrote no .tgz into ${work}`);
-
-  const repoPackage = JSON.parse(await readFile(join(repoRoot, 'package.json'), 'utf8')) as {
-    devDependencies?: Record<string, string>;
-  };
-  const viteVersion = repoPackage.devDependencies?.vite;
-  if (!viteVersion || !/^\d+\.\d+\.\d+$/.test(viteVersion)) {
-    throw new Error(`the repo's package.json must pin vite to an exact version, got ${JSON.stringify(viteVersion)}`);
-  }
-
-  const app = join(work, 'app');
-  await cp(appTemplate, app, { recursive: true });
-  await mkdir(join(app, 'public/models'), { recursive: true });
-  await copyFile(addModel, join(app, 'public/models/add.onnx'));
-  const appPackage = {
-    name: 'webinfer-consumer-app',
-    private: true,
-    type: 'module',
-    dependencies: { webinfer: `file:${join(work, tarball)}` },
-    devDependencies: { vite: viteVersion },
-  };
-  await writeFile(join(app, 'package.json'), `${JSON.stringify(appPackage, null, 2)}\n`);
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app, 240_000);
+  const app = await installPackedApp(work);
   // Vite's defaults: no vite.config in the app (build.target, worker.format 'iife', assets, all).
   const configs = (await readdir(app)).filter((name) => name.startsWith('vite.config'));
   if (configs.length > 0) throw new Error(`the consumer app must build with Vite's defaults, found ${configs.join(', ')}`);
