@@ -4,9 +4,11 @@
  * downloads; the collector's own routes unchanged; and the app's same-origin beacons accepted
  * even when `origins` names only other sites. Real HTTP on loopback, a real SQLite file.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { beacon, post, startCollector } from './support.js';
 
@@ -75,4 +77,26 @@ test("the site's own pages may send; other origins not listed may not", async ()
   const stranger = await post(`${running.url}/collect`, JSON.stringify(beacon()), { Origin: 'https://evil.example' });
   expect(stranger.status).toBe(403);
   expect(running.count('batches')).toBe(1);
+});
+
+test('`webinfer collector --site DIR` serves the folder, cross-origin isolated, and says where', async () => {
+  const cli = fileURLToPath(new URL('../../dist/cli/webinfer.js', import.meta.url));
+  const args = [cli, 'collector', '--port', '0', '--db', join(site, 'cli.db'), '--site', site];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const found = /webinfer site: (http:\/\/[\d.:]+)\//.exec(out)?.[1];
+        if (found) resolve(found);
+      });
+      child.once('exit', (code) => reject(new Error(`the collector exited (${code}): ${out}`)));
+    });
+    const page = await fetch(`${url}/`);
+    expect(await page.text()).toContain('<title>app</title>');
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+  } finally {
+    child.kill('SIGTERM');
+  }
 });
