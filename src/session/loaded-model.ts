@@ -88,10 +88,11 @@ export class LoadedModel {
     const result: BatchedResult =
       this.#batcher && single && runs.length === 1
         ? await this.#batcher.submit(single, options)
-        : await this.#queue.run(
-            async () => ({ ...(await this.#inferAll(runs)), queueMs: performance.now() - queued, batchSize: 1 }),
-            options,
-          );
+        : await this.#queue.run(async () => {
+            // Taken when its turn comes, before the session runs: the wait, not the wait and the run.
+            const queueMs = performance.now() - queued;
+            return { ...(await this.#inferAll(runs)), queueMs, batchSize: 1 };
+          }, options);
     const { queueMs, prepareMs, inferenceMs, batchSize } = result;
     const postprocessStarted = performance.now();
     const outputs: Outputs = this.#pipeline ? this.#pipeline.postprocess(result.outputs) : result.outputs;

@@ -29,6 +29,8 @@ test('queued runs go by priority, then arrival, and report how long they waited'
   // The first to arrive starts at once; the others were waiting when it ended.
   expect(order).toEqual(['normal', 'high', 'low-1', 'low-2']);
   const queued = (name: string) => timed.get(name)?.timings.queueMs ?? Number.NaN;
+  // The first waited for nothing: its queue time is not its inference time.
+  expect(queued('normal')).toBeLessThan(timed.get('normal')?.timings.inferenceMs ?? Number.NaN);
   expect(queued('high')).toBeLessThan(queued('low-1'));
   expect(queued('low-1')).toBeLessThan(queued('low-2'));
 });
