@@ -2,7 +2,8 @@
  * `npm run dev`: the demo on Vite's dev server (hot reload, webinfer imported from source) with
  * COOP/COEP, and a collector on loopback behind it: `/collect`, `/healthz`, `/api`, `/v1` and
  * `/dashboard` are proxied, so the page sees the same origin layout as under `npm start`.
- * `PORT` (5173), `HOST` (127.0.0.1), `COLLECTOR_PORT` (8787) and `WEBINFER_DB` move things.
+ * `PORT` (5173; 0 picks a free one), `HOST` (127.0.0.1), `COLLECTOR_PORT` (8787) and `WEBINFER_DB`
+ * move things.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -26,8 +27,10 @@ const vite = await createServer({
   server: { host, port: process.env.PORT ? Number(process.env.PORT) : 5173, proxy },
 });
 await vite.listen();
-vite.printUrls();
-console.log(`webinfer dashboard: ${vite.resolvedUrls?.local[0] ?? ''}dashboard/ (collector ${collector.url}, data in ${db})`);
+const url = vite.resolvedUrls?.local[0] ?? '';
+console.log(`webinfer demo: ${url}`);
+console.log(`webinfer dashboard: ${url}dashboard/ (collector ${collector.url}, data in ${db})`);
+console.log('Ctrl+C to stop');
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => Promise.all([vite.close(), collector.close()]).then(() => process.exit(0)));
 }

@@ -13,11 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { baseChromiumArgs, chromiumPath } from '../support/node/chromium.js';
+import { load as loadOn, run as runOn, speechSegments as segmentsOn, spoken } from './demo/page-actions.js';
 import { buildDemo, type DemoServer, startDemo } from './demo/start-demo.js';
 
 const screenshots = fileURLToPath(new URL('../../test-results/', import.meta.url));
-/** Where the sample clip's sentence is (scripts/make-audio-fixture.py): speech inside, silence well outside. */
-const spoken = { from: 1.2, to: 3.0 };
 const silentUntil = 0.9;
 const silentFrom = 3.6;
 const vad = 'silero-vad';
@@ -47,29 +46,9 @@ afterAll(async () => {
 });
 
 const chip = (id: string) => page.getAttribute(`#chip-${id}`, 'data-state');
-
-/** Shows the model `key` in the model card, loads it and waits for it to be ready (or fails with its error). */
-async function load(key: string): Promise<void> {
-  await page.click(`.model-item[data-model="${key}"]`);
-  await page.click('#load-button');
-  const item = `.model-item[data-model="${key}"]`;
-  await page.waitForSelector(`${item}[data-state="ready"], ${item}[data-state="failed"]`, { timeout: 60_000 });
-  if ((await page.getAttribute(item, 'data-state')) === 'failed')
-    throw new Error(`${key}: ${await page.textContent('#load-error')}`);
-}
-
-/** Clicks the panel's Run button and waits for that run to be shown (or fails with what the panel says). */
-async function run(kind: 'vad' | 'orientation'): Promise<void> {
-  const status = `#${kind}-status`;
-  const before = Number((await page.getAttribute(status, 'data-runs')) ?? 0);
-  await page.click(`#${kind}-run`);
-  await page.waitForSelector(`${status}[data-runs="${before + 1}"], ${status}.failed`, { timeout: 60_000 });
-  if (await page.$(`${status}.failed`)) throw new Error(`${kind}: ${await page.textContent(status)}`);
-}
-
-async function speechSegments(): Promise<[number, number][]> {
-  return JSON.parse((await page.getAttribute('#vad-result', 'data-segments')) ?? 'null') as [number, number][];
-}
+const load = (key: string) => loadOn(page, key);
+const run = (kind: 'vad' | 'orientation') => runOn(page, kind);
+const speechSegments = () => segmentsOn(page);
 
 const chartPoints = async () => Number(await page.getAttribute('#latency-chart', 'data-points'));
 

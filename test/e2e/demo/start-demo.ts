@@ -20,18 +20,22 @@ export function buildDemo(): void {
   npm('build:demo');
 }
 
-/** `node scripts/start.mjs`, running: the demo's URL, and the way to end it. */
+/** `node scripts/start.mjs` (or dev.mjs), running: the demo's URL, and the way to end it. */
 export interface DemoServer {
   readonly url: string;
   /** Ends the server (SIGTERM) and resolves once the process has exited: the network is off for the page. */
   stop(): Promise<void>;
 }
 
-/** Starts `node scripts/start.mjs` as `npm start` does, on a free port with `db` as its SQLite file. */
-export async function startDemo({ db }: { db: string }): Promise<DemoServer> {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+/**
+ * Starts `node scripts/start.mjs` as `npm start` does (or, with `dev`, scripts/dev.mjs as
+ * `npm run dev` does), on a free port with `db` as its SQLite file.
+ */
+export async function startDemo({ db, dev = false }: { db: string; dev?: boolean }): Promise<DemoServer> {
+  const script = dev ? 'scripts/dev.mjs' : 'scripts/start.mjs';
+  const child = spawn(process.execPath, [script], {
     cwd: repo,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', WEBINFER_DB: db },
+    env: { ...process.env, PORT: '0', COLLECTOR_PORT: '0', HOST: '127.0.0.1', WEBINFER_DB: db },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -41,7 +45,7 @@ export async function startDemo({ db }: { db: string }): Promise<DemoServer> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`start.mjs printed no URL in ${startTimeoutMs} ms: ${stderr}`)),
+      () => reject(new Error(`${script} printed no URL in ${startTimeoutMs} ms: ${stderr}`)),
       startTimeoutMs,
     );
     // The line `webinfer demo: http://HOST:PORT/` names where it listens.
@@ -54,7 +58,7 @@ export async function startDemo({ db }: { db: string }): Promise<DemoServer> {
     });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error(`start.mjs exited (${child.exitCode}) before printing its URL: ${stderr}`));
+      reject(new Error(`${script} exited (${child.exitCode}) before printing its URL: ${stderr}`));
     });
   });
   return {
