@@ -31,8 +31,11 @@ export type StorageErrorCode = 'storage-unavailable' | 'storage-blocked' | 'quot
 /** Codes raised by the model itself or by onnxruntime-web. */
 export type ModelErrorCode = 'model-invalid' | 'inference-failed' | 'not-batchable' | 'out-of-memory' | 'canary-failed';
 
-/** Codes raised when no requested backend can run the model. */
-export type BackendErrorCode = 'backend-unavailable' | 'device-lost';
+/**
+ * Codes raised when no requested backend can run the model: `csp-blocked`, the worker's
+ * Content-Security-Policy refuses WebAssembly (`details.directive` and `details.missing` say what to add).
+ */
+export type BackendErrorCode = 'backend-unavailable' | 'device-lost' | 'csp-blocked';
 
 /**
  * Codes raised for calls made on a disposed model or a closed runtime, with bad options, a

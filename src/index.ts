@@ -95,6 +95,7 @@ export type {
   ReloadedModel,
   RunTimings,
   RuntimeEvents,
+  SingleThreadCause,
   TabularRow,
   Tensor,
   TensorDataMap,

@@ -137,6 +137,9 @@ export interface TensorInfo {
 /** Where a model can run. */
 export type Backend = 'webgpu' | 'wasm';
 
+/** Why a session runs on one wasm thread though the caller did not ask for one (`model.info.singleThread`). */
+export type SingleThreadCause = 'not-isolated' | 'webgpu';
+
 /** One try at creating a session on one backend. */
 export interface BackendAttempt {
   readonly backend: Backend;
@@ -163,7 +166,12 @@ export interface ModelInfo {
   readonly crossOriginIsolated: boolean;
   /** onnxruntime-web's wasm thread count for this session. */
   readonly threads: number;
-  /** Why only one thread is used, when that is not the caller's choice. */
+  /**
+   * Why only one thread is used, when that is not the caller's choice: `not-isolated`, the page
+   * lacks COOP/COEP (the one cause a deployment can fix); `webgpu`, WebGPU sessions always are.
+   */
+  readonly singleThread?: SingleThreadCause;
+  /** The same, in words, with what to do about it. */
   readonly singleThreadReason?: string;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { loadPhases, runPhases } from '../monitor/metrics.js';
 import { type Beacon, beaconFormat, beaconLimits } from '../telemetry/beacon.js';
-import type { AnomalyKind } from '../types.js';
+import type { AnomalyKind, SingleThreadCause } from '../types.js';
 
 /**
  * The collector's check of a beacon (`webinfer/beacon@1`, see `telemetry/beacon.ts`): a closed
@@ -25,6 +25,8 @@ const anomalyKinds: readonly AnomalyKind[] = [
   'accuracy-drop',
 ];
 const histogramNames = [...runPhases, ...loadPhases, 'absoluteError'] as const;
+/** `MetricsDelta.singleThread`: why a session runs on one wasm thread. */
+const singleThreadCauses: readonly SingleThreadCause[] = ['not-isolated', 'webgpu'];
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
@@ -57,6 +59,7 @@ const metricsDelta = v.strictObject({
     v.check((record) => Object.keys(record).length <= histogramNames.length, 'one histogram per phase'),
   ),
   feedback: v.optional(v.strictObject({ count, correct: count })),
+  singleThread: v.optional(v.picklist(singleThreadCauses)),
 });
 
 function timestamp(now: () => number) {

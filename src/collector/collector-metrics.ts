@@ -73,6 +73,10 @@ export class CollectorMetrics {
     'webinfer_model_rollbacks_total',
     'Versions given up on pages (version: the one given up), by reason',
   );
+  readonly #singleThreadLoads = this.#exposition.counter(
+    'webinfer_single_thread_loads_total',
+    'Model loads whose session runs on one wasm thread though the app did not ask for one, by reason (not-isolated: the page lacks COOP/COEP)',
+  );
   readonly #received = this.#exposition.counter('webinfer_beacons_received_total', 'Beacons stored');
   readonly #duplicates = this.#exposition.counter(
     'webinfer_beacons_duplicate_total',
@@ -88,6 +92,8 @@ export class CollectorMetrics {
       const labels = { model: m.model, version: m.version, backend: m.backend };
       this.#runs.inc(labels, m.runs);
       for (const [code, n] of Object.entries(m.errors)) this.#errors.inc({ ...labels, code }, n);
+      // Loads are the `load` phase's count; the reason describes the series' session.
+      if (m.singleThread) this.#singleThreadLoads.inc({ ...labels, reason: m.singleThread }, m.histograms.load?.count ?? 0);
       if (m.feedback) {
         this.#feedback.inc({ ...labels, correct: 'true' }, m.feedback.correct);
         this.#feedback.inc({ ...labels, correct: 'false' }, m.feedback.count - m.feedback.correct);

@@ -1,6 +1,7 @@
 import { bucketBounds } from '../monitor/histogram.js';
 import { loadPhases, runPhases } from '../monitor/metrics.js';
 import type { Beacon, DroppedCounts, MetricsDelta } from '../telemetry/beacon.js';
+import type { SingleThreadCause } from '../types.js';
 import { addToRuntimeBuckets, bucketPairs } from './otlp-buckets.js';
 import {
   type Attributes,
@@ -23,6 +24,7 @@ import type { MetricsRequest, OtlpHistogramPoint, OtlpMetric, OtlpNumberPoint } 
  * | metric | kind | attributes | becomes |
  * | --- | --- | --- | --- |
  * | `webinfer.run.duration`, `webinfer.load.duration` | histogram | model, version, backend, `webinfer.phase` | `histograms[phase]`; `runs` is the `total` phase's count |
+ * | `webinfer.load.duration` | histogram | `webinfer.single_thread` (optional) | `singleThread` |
  * | `webinfer.feedback.absolute_error` | histogram | model, version, backend | `histograms.absoluteError` |
  * | `webinfer.run.errors` | sum | model, version, backend, `error.code` | `errors[code]` |
  * | `webinfer.feedback.judged` | sum | model, version, backend, `webinfer.correct` | `feedback` |
@@ -162,6 +164,9 @@ function phaseHistogram(phases: readonly string[]): Take<OtlpHistogramPoint> {
     const phase = stringAt(attrs, 'webinfer.phase');
     if (!series) return missingLabels;
     if (phase === undefined || !phases.includes(phase)) return `a point whose webinfer.phase is not one of ${phases.join(', ')}`;
+    // Judged by `checkBeacon` with the rest (one of the single-thread causes).
+    const singleThread = stringAt(attrs, 'webinfer.single_thread');
+    if (singleThread !== undefined) series.singleThread = singleThread;
     return series.addHistogram(phase, point);
   };
 }
@@ -185,6 +190,8 @@ class SeriesBuild {
   readonly histograms = new Map<string, HistogramBuild>();
   readonly errors = new Map<string, number>();
   readonly judged = { count: 0, correct: 0, seen: false };
+  /** From a load point's `webinfer.single_thread`. */
+  singleThread: string | undefined;
 
   readonly model: string;
   readonly version: string;
@@ -232,6 +239,8 @@ class SeriesBuild {
       errors: Object.fromEntries(this.errors),
       histograms,
       ...(seen ? { feedback: { count, correct } } : {}),
+      // Checked against the schema's causes afterwards, as every other field is.
+      ...(this.singleThread === undefined ? {} : { singleThread: this.singleThread as SingleThreadCause }),
     };
   }
 }

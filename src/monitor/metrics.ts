@@ -1,4 +1,4 @@
-import type { LoadTimings, RunTimings } from '../types.js';
+import type { LoadTimings, RunTimings, SingleThreadCause } from '../types.js';
 import type { Judged } from './accuracy-watch.js';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
 
@@ -47,6 +47,8 @@ export interface ModelMetrics {
   readonly phases: Readonly<Record<RunPhase, PhaseSummary>>;
   readonly load: Readonly<Record<LoadPhase, PhaseSummary>>;
   readonly feedback: FeedbackSummary;
+  /** Why its session runs on one wasm thread, when not by the caller's choice (`model.info.singleThread`). */
+  readonly singleThread?: SingleThreadCause;
   /**
    * The histograms themselves (`bucketBounds`), for telemetry and merging: seconds for the
    * phases, the output's units for `absoluteError`.
@@ -79,6 +81,7 @@ interface Series {
   readonly errors: Record<string, number>;
   readonly judged: { count: number; correct: number };
   firstRunPending: boolean;
+  singleThread?: SingleThreadCause | undefined;
 }
 
 const seconds = (ms: number) => ms / 1000;
@@ -103,8 +106,10 @@ export class MetricsRegistry {
     return series;
   }
 
-  recordLoad(labels: MetricLabels, timings: LoadTimings, loadMs: number): void {
+  /** A load's phases; `singleThread`: why its session runs on one thread (the latest load's says). */
+  recordLoad(labels: MetricLabels, timings: LoadTimings, loadMs: number, singleThread?: SingleThreadCause): void {
     const series = this.#of(labels);
+    series.singleThread = singleThread;
     const { histograms } = series;
     histograms.manifest.record(seconds(timings.manifestMs));
     histograms.network.record(seconds(timings.downloadMs));
@@ -146,7 +151,7 @@ export class MetricsRegistry {
   }
 
   snapshot(): ModelMetrics[] {
-    return [...this.#series.values()].map(({ labels, histograms, errors, judged }) => {
+    return [...this.#series.values()].map(({ labels, histograms, errors, judged, singleThread }) => {
       const summary = (phase: RunPhase | LoadPhase) => summarize(histograms[phase]);
       return {
         ...labels,
@@ -155,6 +160,7 @@ export class MetricsRegistry {
         phases: Object.fromEntries(runPhases.map((phase) => [phase, summary(phase)])) as ModelMetrics['phases'],
         load: Object.fromEntries(loadPhases.map((phase) => [phase, summary(phase)])) as ModelMetrics['load'],
         feedback: feedbackSummary(judged, histograms.absoluteError),
+        ...(singleThread ? { singleThread } : {}),
         histograms: Object.fromEntries(
           Object.entries(histograms).map(([phase, h]) => [phase, h.snapshot()]),
         ) as ModelMetrics['histograms'],

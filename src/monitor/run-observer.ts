@@ -6,6 +6,7 @@ import type { FeedbackConfig } from './feedback-schema.js';
 import { LatencyWatch } from './latency-watch.js';
 import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
 import { ResultLog } from './result-log.js';
+import { warnIfNotIsolated } from './single-thread-warning.js';
 
 /** What a `Model` tells its runtime of each call. */
 export interface RunObserver {
@@ -40,9 +41,13 @@ export class RuntimeObserver implements RunObserver {
     this.#onRun = onRun;
   }
 
-  /** A load: its phases into the metrics; each backend that failed the canary, an anomaly. */
+  /**
+   * A load: its phases into the metrics (with why it runs on one thread, for telemetry); each
+   * backend that failed the canary, an anomaly; a page not cross-origin isolated, one warning.
+   */
   loaded(info: ModelInfo, timings: LoadTimings): void {
-    this.#metrics.recordLoad(labelsOf(info), timings, info.loadMs);
+    this.#metrics.recordLoad(labelsOf(info), timings, info.loadMs, info.singleThread);
+    warnIfNotIsolated(info);
     const failed = info.canary?.failed ?? [];
     this.#emit(
       info,

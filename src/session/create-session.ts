@@ -1,6 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-web';
 import { BackendError, ModelError } from '../errors.js';
-import type { Backend, BackendAttempt } from '../types.js';
+import type { Backend, BackendAttempt, SingleThreadCause } from '../types.js';
 import type { OrtLoader, OrtModule } from './ort-loader.js';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory.js';
 import { whyNoWebGpu } from './webgpu-probe.js';
@@ -21,7 +21,8 @@ export interface ChosenSession {
   readonly attempts: readonly BackendAttempt[];
   readonly fallbackReason?: string;
   readonly threads: number;
-  readonly singleThreadReason?: string;
+  /** Why one thread is used when the caller did not ask for one: a code, and what to do about it. */
+  readonly singleThread?: { readonly cause: SingleThreadCause; readonly reason: string };
 }
 
 const notIsolated =
@@ -51,7 +52,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
     }
     try {
       const ort = await options.loadOrt(backend);
-      const singleThreadReason = configureWasm(ort, backend, options.threads);
+      const singleThread = configureWasm(ort, backend, options.threads);
       // logSeverityLevel 3: errors only from the C++ side (its node-placement warnings are noise here).
       const session = await ort.InferenceSession.create(model, {
         executionProviders: [backend],
@@ -70,7 +71,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
         attempts,
         threads: threadsInUse(ort),
         ...(fallbackReason ? { fallbackReason } : {}),
-        ...(singleThreadReason ? { singleThreadReason } : {}),
+        ...(singleThread ? { singleThread } : {}),
       };
     } catch (error) {
       // Out of wasm memory: the next backend would only fail the same way, in a worker now 4 GiB large.
@@ -95,21 +96,25 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
   );
 }
 
-/** Sets onnxruntime-web's wasm flags before its first session; returns why threads are off, if so. */
-function configureWasm(ort: OrtModule, backend: Backend, threads: number | undefined): string | undefined {
+/**
+ * Sets onnxruntime-web's wasm flags before its first session; returns why threads are off when
+ * the caller did not ask for one thread. A WebGPU session is single-threaded whatever the page's
+ * headers, so it says `webgpu`, not `not-isolated`: only a wasm session would gain from COOP/COEP
+ * (and only then does the page warn, see `monitor/single-thread-warning.ts`).
+ */
+function configureWasm(ort: OrtModule, backend: Backend, threads: number | undefined): ChosenSession['singleThread'] {
   // We already are in a worker: onnxruntime-web's own proxy worker would only add a hop.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
-  if (!globalThis.crossOriginIsolated) {
-    ort.env.wasm.numThreads = 1;
-    return notIsolated;
-  }
-  if (backend === 'webgpu') {
-    ort.env.wasm.numThreads = 1;
-    return webgpuSingleThread;
-  }
-  if (threads !== undefined) ort.env.wasm.numThreads = threads;
-  return undefined;
+  const forced =
+    backend === 'webgpu'
+      ? { cause: 'webgpu' as const, reason: webgpuSingleThread }
+      : globalThis.crossOriginIsolated
+        ? undefined
+        : { cause: 'not-isolated' as const, reason: notIsolated };
+  if (forced) ort.env.wasm.numThreads = 1;
+  else if (threads !== undefined) ort.env.wasm.numThreads = threads;
+  return threads === 1 ? undefined : forced;
 }
 
 function threadsInUse(ort: OrtModule): number {

@@ -1,3 +1,5 @@
+import type { SingleThreadCause } from '../types.js';
+
 /**
  * The beacon: what a page sends its collector, as `text/plain` JSON (no CORS preflight). One
  * beacon is one batch; the collector stores a batch once whatever number of times it arrives
@@ -46,6 +48,12 @@ export interface MetricsDelta {
   readonly histograms: Readonly<Record<string, HistogramDelta>>;
   /** Classifier rows `model.feedback` judged, and those right. */
   readonly feedback?: { readonly count: number; readonly correct: number };
+  /**
+   * Why this series' session runs on one wasm thread though the app did not ask for one
+   * (`model.info.singleThread`): `not-isolated`, the page lacks COOP/COEP; `webgpu`, a WebGPU
+   * session, which always does. Absent when it may use more (and from clients before it was added).
+   */
+  readonly singleThread?: SingleThreadCause;
 }
 
 export interface AnomalyRecord {

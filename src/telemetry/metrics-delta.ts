@@ -50,6 +50,7 @@ export class MetricsDeltas {
         errors,
         histograms,
         ...(feedback.count > 0 ? { feedback } : {}),
+        ...(now.singleThread ? { singleThread: now.singleThread } : {}),
       });
     }
     return deltas;

@@ -51,8 +51,11 @@ function metricsOf(beacon: Beacon, times: Times): unknown[] {
         absoluteErrorPoints.push(histogramPoint(delta, attributes(labels), times));
         continue;
       }
-      const point = histogramPoint(delta, attributes({ ...labels, 'webinfer.phase': name }), times);
-      ((loadPhases as readonly string[]).includes(name) ? loadPoints : runPoints).push(point);
+      const load = (loadPhases as readonly string[]).includes(name);
+      // Why the series' session runs on one thread rides on its load points: loads counted by it.
+      const why = load && m.singleThread ? { 'webinfer.single_thread': m.singleThread } : {};
+      const point = histogramPoint(delta, attributes({ ...labels, 'webinfer.phase': name, ...why }), times);
+      (load ? loadPoints : runPoints).push(point);
     }
     for (const [code, n] of Object.entries(m.errors)) {
       errorPoints.push({ ...times, asInt: String(n), attributes: attributes({ ...labels, 'error.code': code }) });

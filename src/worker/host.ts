@@ -9,6 +9,7 @@ import { withTransfer } from '../lib/wire.js';
 import type { LoadedModel } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
+import { assertWasmAllowed } from '../session/wasm-policy.js';
 import type { LoadRequest, WorkerApi, WorkerEvent } from './api.js';
 import { checkManifest } from './check-manifest.js';
 import { openModel } from './open-model.js';
@@ -113,6 +114,8 @@ export function createHost(): WorkerApi {
       loads.set(request.callId, controller);
       const report = onProgress && meterProgress(throttleProgress((p) => void onProgress(p)));
       try {
+        // Before any download: without WebAssembly no backend could take the model.
+        assertWasmAllowed();
         const { model, manifest } = await openModel(request, {
           loadOrt,
           cache: cacheFor(request),

@@ -92,7 +92,7 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
       ...(chosen.warmupMs === undefined ? {} : { warmupMs: chosen.warmupMs }),
     },
     ...(fallbackReason ? { fallbackReason } : {}),
-    ...(chosen.singleThreadReason ? { singleThreadReason: chosen.singleThreadReason } : {}),
+    ...(chosen.singleThread ? { singleThread: chosen.singleThread.cause, singleThreadReason: chosen.singleThread.reason } : {}),
     ...(variant ? { variant } : {}),
     ...(artifacts.channel ? { channel: { name: artifacts.channel.name, rollout: artifacts.channel.rollout } } : {}),
     ...(chosen.canary ? { canary: chosen.canary } : {}),

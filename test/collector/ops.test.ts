@@ -24,6 +24,7 @@ const counters = {
   webinfer_run_errors_total: true,
   webinfer_anomalies_total: true,
   webinfer_feedback_rows_total: true,
+  webinfer_single_thread_loads_total: true,
   webinfer_long_frames_total: false,
   // model and version (the new one, or the one given up), no backend
   webinfer_model_updates_total: false,

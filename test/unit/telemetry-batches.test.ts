@@ -110,6 +110,25 @@ describe('MetricsDeltas', () => {
     expect(second?.histograms.total?.buckets).toEqual([[bucketFor(0.04), 1]]);
   });
 
+  test('RELIABILITY 29: why a series runs on one thread rides on its deltas, from its latest load', () => {
+    const registry = new MetricsRegistry();
+    const deltas = new MetricsDeltas();
+    const load = { manifestMs: 0, cacheReadMs: 0, downloadMs: 5, sessionMs: 20 };
+    registry.recordLoad(labels, load, 25, 'not-isolated');
+    registry.recordLoad({ ...labels, backend: 'webgpu' }, load, 25, 'webgpu');
+    registry.recordLoad({ ...labels, model: 'threaded' }, load, 25);
+    const first = deltas.next(registry.snapshot());
+    expect(first.map((d) => [d.backend, d.model, d.singleThread, d.histograms.load?.count])).toEqual([
+      ['wasm', 'm', 'not-isolated', 1],
+      ['webgpu', 'm', 'webgpu', 1],
+      ['wasm', 'threaded', undefined, 1],
+    ]);
+    expect('singleThread' in (first[2] ?? {})).toBe(false);
+    registry.recordRun(labels, timings);
+    expect(deltas.next(registry.snapshot())).toEqual([expect.objectContaining({ runs: 1, singleThread: 'not-isolated' })]);
+    expect(registry.snapshot()[0]?.singleThread).toBe('not-isolated');
+  });
+
   test('deltas add back up to the cumulative histogram', () => {
     const registry = new MetricsRegistry();
     const deltas = new MetricsDeltas();

@@ -84,6 +84,24 @@ describe('a beacon in OTLP/HTTP JSON', () => {
     expect(attrs).toMatchObject({ 'webinfer.model': { stringValue: 'vad' }, 'webinfer.phase': { stringValue: 'total' } });
   });
 
+  test('why a series runs on one thread rides on its load points only', () => {
+    const single: Beacon = {
+      ...beacon,
+      metrics: beacon.metrics.map((m) => ({ ...m, singleThread: 'not-isolated' as const })),
+    };
+    const body = otlpBodies(single, 1_764_499_990_000).metrics as any;
+    expect(checkOtlp('metrics', body)).toBeUndefined();
+    const points = (name: string) =>
+      body.resourceMetrics[0].scopeMetrics[0].metrics.find((m: any) => m.name === name).histogram.dataPoints;
+    const [load] = points('webinfer.load.duration');
+    expect(load.attributes).toContainEqual({ key: 'webinfer.single_thread', value: { stringValue: 'not-isolated' } });
+    const [run] = points('webinfer.run.duration');
+    expect(run.attributes.map((a: any) => a.key)).not.toContain('webinfer.single_thread');
+    // Without the field, no attribute.
+    const [plain] = (metrics as any).resourceMetrics[0].scopeMetrics[0].metrics[1].histogram.dataPoints;
+    expect(plain.attributes.map((a: any) => a.key)).not.toContain('webinfer.single_thread');
+  });
+
   test('anomalies and web-vitals are log records; the batch id rides in the scope', () => {
     const [anomaly, vital] = (logs as any).resourceLogs[0].scopeLogs[0].logRecords;
     expect(anomaly).toMatchObject({ severityNumber: 13, body: { stringValue: 'latency in output "(call)" of vad@4.0.0' } });
