@@ -187,6 +187,8 @@ export class Runtime {
       ...(update ? { cachedFirst: true } : {}),
     };
     const loading = supervisor.call((remote) => remote.load(request, progress));
+    // Its own chunk: only models that batch send their runs coalesced (P6).
+    const coalescing = batching && import('./run-coalescer.js').catch(ignore);
     this.#observer ??= import('../monitor/run-observer.js').then(
       ({ RuntimeObserver }) => {
         const telemetry = this.#telemetry;
@@ -214,10 +216,12 @@ export class Runtime {
       observer?.loaded(reply.info, reply.info.loadTimings);
       const key = supervisor.adopt(request, reply);
       const watcher = update && updates?.watch({ supervisor, key, request, reply, events: this.#events, observer, update });
+      const coalescer = reply.info.batching && (await coalescing);
       const model = new Model(supervisor, key, reply.info, {
         runTimeoutMs,
         ...(observer ? { observer } : {}),
         ...(watcher ? { updates: watcher } : {}),
+        ...(coalescer ? { coalescer: new coalescer.RunCoalescer() } : {}),
       });
       return model;
     } catch (error) {

@@ -11,6 +11,7 @@ import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
 import type { UpdateWatcher } from './model-updates.js';
 import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
+import type { RunCoalescer } from './run-coalescer.js';
 import type { Supervisor } from './supervisor.js';
 import type { UpdateCheckResult } from './update-types.js';
 import type { WorkerRemote } from './worker-connection.js';
@@ -70,12 +71,14 @@ export class Model {
   readonly #results: ResultLog | undefined;
   readonly #feedback: FeedbackConfig | undefined;
   readonly #updates: UpdateWatcher | undefined;
+  /** Present when the model batches: runs made in one task go to the worker as one message. */
+  readonly #coalescer: RunCoalescer | undefined;
 
   constructor(
     supervisor: Supervisor,
     key: number,
     info: ModelInfo,
-    options: { runTimeoutMs: number; observer?: RunObserver; updates?: UpdateWatcher },
+    options: { runTimeoutMs: number; observer?: RunObserver; updates?: UpdateWatcher; coalescer?: RunCoalescer },
   ) {
     this.#supervisor = supervisor;
     this.#key = key;
@@ -85,6 +88,7 @@ export class Model {
     this.#feedback = info.feedback;
     this.#results = options.observer?.track(info);
     this.#updates = options.updates;
+    this.#coalescer = options.coalescer;
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -165,8 +169,11 @@ export class Model {
         ? {}
         : { deadline: performance.timeOrigin + started + checkTimeout('deadlineMs', options.deadlineMs) }),
     };
+    const coalescer = this.#coalescer;
     const call = (remote: WorkerRemote, handle: number) =>
-      remote.run(handle, transfer(prepared.feeds, prepared.transfer), request);
+      coalescer
+        ? coalescer.run(remote, handle, prepared.feeds, prepared.transfer, request)
+        : remote.run(handle, transfer(prepared.feeds, prepared.transfer), request);
     const reply = await abortable(this.#supervisor.callModel(this.#key, call, { timeoutMs }), options.signal, () => {
       this.#supervisor.callModel(this.#key, (remote, handle) => remote.cancel(handle, request.callId)).catch(() => undefined);
     });

@@ -2,6 +2,7 @@ import type { ModelSource } from '../artifacts/fetch-artifacts.js';
 import type { PinnedManifest } from '../artifacts/read-manifest.js';
 import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
+import type { Wire } from '../lib/wire.js';
 import type { BatchingOptions } from '../session/batcher.js';
 import type { Anomaly, Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
 
@@ -103,6 +104,12 @@ export interface RunReply {
   readonly anomalies?: readonly Anomaly[];
 }
 
+/** One call of `runMany`. */
+export interface RunCall {
+  readonly inputs: Inputs;
+  readonly request: RunRequest;
+}
+
 /**
  * The worker's API, exposed through Comlink as one typed object (each method's outcome travels
  * as a `Wire`, see `lib/wire.ts`). Buffers of feeds and outputs are transferred, not copied.
@@ -125,6 +132,11 @@ export interface WorkerApi {
   /** The manifest of a version in the cache, with its URL; null when it is not cached. */
   cachedManifest(id: string, version: string): Promise<{ text: string; url: string } | null>;
   run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
+  /**
+   * Runs several calls of one model at once (the page's run coalescer): each is queued and run
+   * as `run` would, and each outcome comes back in the one reply, in order.
+   */
+  runMany(handle: number, calls: readonly RunCall[]): Promise<Wire<RunReply>[]>;
   /** Starts the model's recurrent state over. */
   resetState(handle: number): void;
   /** Drops a queued run (see `RunRequest.callId`); does nothing once it started or ended. */

@@ -2,15 +2,16 @@ import { releaseProxy } from 'comlink';
 import { CacheSession } from '../artifacts/store/cache-session.js';
 import { ModelStore } from '../artifacts/store/model-store.js';
 import { storageEstimate } from '../artifacts/store/storage-estimate.js';
-import { AbortError, BackendError, StateError } from '../errors.js';
+import { AbortError, BackendError, StateError, serializeError } from '../errors.js';
 import { meterProgress } from '../lib/meter-progress.js';
 import { throttleProgress } from '../lib/throttle-progress.js';
-import { withTransfer } from '../lib/wire.js';
+import { type Wire, withTransfer } from '../lib/wire.js';
 import type { LoadedModel } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
 import { assertWasmAllowed } from '../session/wasm-policy.js';
-import type { LoadRequest, WorkerApi, WorkerEvent } from './api.js';
+import type { Inputs } from '../types.js';
+import type { LoadRequest, RunReply, RunRequest, WorkerApi, WorkerEvent } from './api.js';
 import { checkManifest } from './check-manifest.js';
 import { openModel } from './open-model.js';
 
@@ -102,6 +103,19 @@ export function createHost(): WorkerApi {
     return model;
   };
 
+  /** One run, queued on its model; its reply and the buffers to transfer with it. */
+  const runOne = async (handle: number, inputs: Inputs, request: RunRequest | undefined) => {
+    await rebuilding.get(handle);
+    const queueing = request && {
+      id: request.callId,
+      ...(request.priority === undefined ? {} : { priority: request.priority }),
+      ...(request.deadline === undefined ? {} : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
+    };
+    const model = modelFor(handle);
+    const { buffers, ...reply } = await model.run(inputs, queueing);
+    return { reply: { ...reply, version: model.info.version } as RunReply, buffers };
+  };
+
   return {
     attach(lockName, onEvent) {
       notify = onEvent;
@@ -137,17 +151,25 @@ export function createHost(): WorkerApi {
     },
 
     async run(handle, inputs, request) {
-      await rebuilding.get(handle);
-      const queueing = request && {
-        id: request.callId,
-        ...(request.priority === undefined ? {} : { priority: request.priority }),
-        ...(request.deadline === undefined
-          ? {}
-          : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
-      };
-      const model = modelFor(handle);
-      const { buffers, ...reply } = await model.run(inputs, queueing);
-      return withTransfer({ ...reply, version: model.info.version }, buffers);
+      const { reply, buffers } = await runOne(handle, inputs, request);
+      return withTransfer(reply, buffers);
+    },
+
+    async runMany(handle, calls) {
+      const buffers: Transferable[] = [];
+      // All queued before any runs: the batcher sees them together.
+      const outcomes = await Promise.all(
+        calls.map(({ inputs, request }) =>
+          runOne(handle, inputs, request).then(
+            (ran): Wire<RunReply> => {
+              buffers.push(...ran.buffers);
+              return { ok: true, value: ran.reply };
+            },
+            (error: unknown): Wire<RunReply> => ({ ok: false, error: serializeError(error) }),
+          ),
+        ),
+      );
+      return withTransfer(outcomes, buffers);
     },
 
     async checkManifest(url, request = {}) {
