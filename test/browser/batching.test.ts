@@ -31,6 +31,16 @@ test('32 concurrent runs give exactly the outputs of 32 runs one by one, in one 
   expect(concurrent.map((result) => result.timings.batchSize)).toEqual(Array(32).fill(32));
 });
 
+test('runs made together beyond maxBatch rows are stacked in groups of at most maxBatch, outputs unchanged', async () => {
+  const batched = await rt.load(models.mlp, { batching: { maxBatch: 8 } });
+  const alone = await rt.load(models.mlp);
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batched.runDetailed(row(i))));
+  for (const [i, result] of results.entries()) {
+    expect(result.outputs.logits?.data).toEqual((await alone.run(row(i))).logits?.data);
+  }
+  expect(results.map((result) => result.timings.batchSize)).toEqual([...Array(16).fill(8), ...Array(4).fill(4)]);
+});
+
 test('coalesced runs keep their own outcomes: one past its deadline fails alone, the others run together', async () => {
   const batched = await rt.load(models.mlp, { batching: { maxBatch: 32, maxDelayMs: 20 } });
   const alone = await rt.load(models.mlp);
