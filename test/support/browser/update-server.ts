@@ -2,24 +2,12 @@ import { inject } from 'vitest';
 import type { Manifest } from '../../../src/artifacts/manifest-schema.js';
 import mlpFixture from '../../fixtures/models/mlp.manifest.json';
 import mlpExternalFixture from '../../fixtures/models/mlp-external.manifest.json';
+import type { UpdateLogEntry } from '../update-log.js';
 
 /**
  * The browser side of the server whose manifest changes during a test
  * (test/support/node/update-server.ts), and manifests of two versions of one model for it.
  */
-
-/** One request the server got for a scenario, in the order they came. */
-export interface UpdateLogEntry {
-  /** `manifest.json`, or the file's name. */
-  path: string;
-  method: string;
-  /** The status sent; 0 while it waits (a delay), or when its connection was dropped (down). */
-  status: number;
-  ifNoneMatch: string | null;
-  ifModifiedSince: string | null;
-  /** When it arrived, epoch ms. */
-  at: number;
-}
 
 export interface UpdateScenario {
   /** `<server>/u/<id>/manifest.json`: what `rt.load` is given. */

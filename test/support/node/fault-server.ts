@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { largeModelDir } from './large-model.js';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 /**
  * A model server that misbehaves on purpose, for the download fault tests (RELIABILITY.md 12–21).
@@ -78,17 +78,9 @@ export async function startFaultServer(): Promise<FaultServer> {
     log.push(entry);
     serve(res, { scenario, n: Number(n), file, first: log.length === 1, count: log.length, entry, held });
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        for (const res of held) res.destroy();
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
+  return listenOnLoopback(server, () => {
+    for (const res of held) res.destroy();
+  });
 }
 
 function header(req: IncomingMessage, name: string): string | null {

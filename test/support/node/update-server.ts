@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { UpdateLogEntry } from '../update-log.js';
+import { listenOnLoopback } from './listen-on-loopback.js';
 
 /**
  * A model server whose manifest changes during a test, for the model-update tests (revalidation,
@@ -32,19 +33,6 @@ import { fileURLToPath } from 'node:url';
 export interface UpdateServer {
   readonly url: string;
   close(): Promise<void>;
-}
-
-/** One request of a scenario, as `GET /log/<id>` answers it. */
-export interface UpdateLogEntry {
-  /** `manifest.json`, or the file's name. */
-  path: string;
-  method: string;
-  /** The status sent; 0 while it waits (a delay), or when its connection was dropped (down). */
-  status: number;
-  ifNoneMatch: string | null;
-  ifModifiedSince: string | null;
-  /** When it arrived, epoch ms. */
-  at: number;
 }
 
 interface Scenario {
@@ -167,17 +155,9 @@ export async function startUpdateServer(): Promise<UpdateServer> {
     }, s.delayMs);
     waits.add(wait);
   });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        for (const wait of waits) clearTimeout(wait);
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
+  return listenOnLoopback(server, () => {
+    for (const wait of waits) clearTimeout(wait);
+  });
 }
 
 /** The POSTs that set a scenario up: `manifest`, `delay/<ms>`, `manifest-delay/<ms>`, `down`, `up`. */
