@@ -4,11 +4,9 @@
  * `/collect` on that origin and its dashboard is `/dashboard/`. Prints the URL.
  * `PORT` (5173; 0 picks a free one), `HOST` (127.0.0.1) and `WEBINFER_DB` move things.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { closeOnSignal, envPort, repo, startBuiltCollector } from './lib/demo-server.mjs';
 
-const repo = fileURLToPath(new URL('../', import.meta.url));
 const root = `${repo}demo/dist`;
 /** @type {[string, string][]} What npm start builds first, and the command that builds it. */
 const needed = [
@@ -21,19 +19,12 @@ for (const [path, build] of needed) {
     process.exit(1);
   }
 }
-const db = resolve(repo, process.env.WEBINFER_DB || 'data/webinfer.db');
-mkdirSync(dirname(db), { recursive: true });
-/** @type {typeof import('../src/collector/index.js')} The built collector (dist/cli), typed by its source. */
-const { createCollector } = await import(new URL('../dist/cli/collector.js', import.meta.url).href);
-const collector = await createCollector({
-  db,
-  port: process.env.PORT ? Number(process.env.PORT) : 5173,
+const { db, collector } = await startBuiltCollector({
+  port: envPort('PORT', 5173),
   host: process.env.HOST || '127.0.0.1',
   site: { root },
 });
 console.log(`webinfer demo: ${collector.url}/`);
 console.log(`webinfer dashboard: ${collector.url}/dashboard/ (data in ${db})`);
 console.log('Ctrl+C to stop');
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => collector.close().then(() => process.exit(0)));
-}
+closeOnSignal(() => collector.close());
