@@ -12,8 +12,6 @@ import type { Plugin } from 'vite';
 import { isolationHeaders } from '../lib/isolation-headers.js';
 import { ortDistDir, serveOrtFiles } from './ort-files.js';
 
-export { isolationHeaders };
-
 export interface WebinferPluginOptions {
   /**
    * Serve the dev server and `vite preview` with COOP/COEP, so pages are cross-origin isolated
