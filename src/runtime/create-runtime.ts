@@ -221,7 +221,7 @@ export class Runtime {
         runTimeoutMs,
         ...(observer ? { observer } : {}),
         ...(watcher ? { updates: watcher } : {}),
-        ...(coalescer ? { coalescer: new coalescer.RunCoalescer(reply.info) } : {}),
+        ...(coalescer ? { coalescer: new coalescer.RunCoalescer(supervisor, key, reply.info) } : {}),
       });
       return model;
     } catch (error) {

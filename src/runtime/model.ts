@@ -14,7 +14,6 @@ import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
 import type { RunCoalescer } from './run-coalescer.js';
 import type { Supervisor } from './supervisor.js';
 import type { UpdateCheckResult } from './update-types.js';
-import type { WorkerRemote } from './worker-connection.js';
 
 /** Options of one `model.run` call. */
 export interface RunOptions {
@@ -41,6 +40,10 @@ export interface RunOptions {
 
 /** What `model.runDetailed` resolves to. */
 export interface RunResult {
+  /**
+   * Outputs by name. A run that a batching model ran stacked with others gets views: its `data`
+   * is its own rows, its `data.buffer` the whole batch's (copy before transferring it).
+   */
   readonly outputs: Outputs;
   /** Phases measured in the worker, plus the page's round trip. */
   readonly timings: RunTimings & { readonly roundTripMs: number };
@@ -169,12 +172,14 @@ export class Model {
         ? {}
         : { deadline: performance.timeOrigin + started + checkTimeout('deadlineMs', options.deadlineMs) }),
     };
-    const coalescer = this.#coalescer;
-    const call = (remote: WorkerRemote, handle: number) =>
-      coalescer
-        ? coalescer.run(remote, handle, prepared.feeds, prepared.transfer, request)
-        : remote.run(handle, transfer(prepared.feeds, prepared.transfer), request);
-    const reply = await abortable(this.#supervisor.callModel(this.#key, call, { timeoutMs }), options.signal, () => {
+    const call = this.#coalescer
+      ? this.#coalescer.run(prepared.feeds, prepared.transfer, request, timeoutMs)
+      : this.#supervisor.callModel(
+          this.#key,
+          (remote, handle) => remote.run(handle, transfer(prepared.feeds, prepared.transfer), request),
+          { timeoutMs },
+        );
+    const reply = await abortable(call, options.signal, () => {
       this.#supervisor.callModel(this.#key, (remote, handle) => remote.cancel(handle, request.callId)).catch(() => undefined);
     });
     return {

@@ -1,72 +1,69 @@
 import { transfer } from 'comlink';
 import { nextTask } from '../lib/next-task.js';
-import type { Wire } from '../lib/wire.js';
-import { batchKey, rowsOf, splitOutputs, stackFeeds } from '../session/batch-feeds.js';
+import { unwire, type Wire } from '../lib/wire.js';
+import { batchKey, rowsOf, splitOutputs } from '../session/batch-feeds.js';
 import type { Feeds, Inputs, ModelInfo, Tensors } from '../types.js';
 import type { RunCall, RunReply, RunRequest } from '../worker/api.js';
+import type { Supervisor } from './supervisor.js';
 import type { WorkerRemote } from './worker-connection.js';
 
 interface Waiting {
   readonly call: RunCall;
   readonly transferables: Transferable[];
-  readonly settle: (outcome: Wire<RunReply>) => void;
+  readonly timeoutMs: number;
+  readonly settle: (reply: RunReply) => void;
   readonly fail: (error: unknown) => void;
 }
 
 /**
- * Sends the runs a page makes to one batching model within one task together (P6). Where the
- * model takes tensors (no transforms) and the runs ask nothing of the queue (no deadline, one
- * priority), they are stacked here, up to `maxBatch` rows, into one request, and the outputs
- * split back: the worker sees what one request of all the rows would be. Otherwise they go as
- * one `runMany` message, each queued on its own in the worker. Either way one message each way
- * instead of one per run, where 32 messages arrived spread over a millisecond or more and a
- * batch window could close on part of them. Its own chunk, loaded with a model that batches.
+ * Sends the runs a page makes to one batching model within one task together (P6): one worker
+ * call for them, with one message each way, one timeout and one entry among the calls pending,
+ * instead of one of each per run. Where the model takes tensors (no transforms) and the runs ask
+ * nothing of the queue (no deadline, one priority), they go, up to `maxBatch` rows, as one
+ * request the worker stacks (into memory it uses again), and the outputs are split back here as
+ * views on the reply's buffer: the worker sees what one request of all the rows would be, and no
+ * fresh memory is touched. Otherwise they go as one `runMany`, each queued on its own in the
+ * worker. Its own chunk, loaded with a model that batches.
  */
 export class RunCoalescer {
-  readonly #waiting = new Map<WorkerRemote, Map<number, Waiting[]>>();
+  readonly #supervisor: Supervisor;
+  readonly #key: number;
   /** Rows a stacked request may hold: the model's `maxBatch`, or 0 where runs are never stacked. */
   readonly #stackRows: number;
+  /** Runs made in the current task, sent after it; undefined when none is waiting. */
+  #waiting: Waiting[] | undefined;
   /** Queue ids of stacked requests: negative, so that no caller's `cancel` can name one. */
   #stackedIds = 0;
 
-  /** Runs are stacked where the model takes tensors as they are (no transforms). */
-  constructor(info: Pick<ModelInfo, 'batching' | 'transforms'>) {
+  /** For the model `key` of `supervisor`; its runs are stacked where it takes tensors as they are. */
+  constructor(supervisor: Supervisor, key: number, info: Pick<ModelInfo, 'batching' | 'transforms'>) {
+    this.#supervisor = supervisor;
+    this.#key = key;
     this.#stackRows = info.transforms ? 0 : (info.batching?.maxBatch ?? 0);
   }
 
-  run(
-    remote: WorkerRemote,
-    handle: number,
-    inputs: Inputs,
-    transferables: Transferable[],
-    request: RunRequest,
-  ): Promise<Wire<RunReply>> {
+  /** Resolves to the run's reply; rejects as the worker call it went in did, or as it did alone. */
+  run(inputs: Inputs, transferables: Transferable[], request: RunRequest, timeoutMs: number): Promise<RunReply> {
     return new Promise((settle, fail) => {
-      let byHandle = this.#waiting.get(remote);
-      if (!byHandle) {
-        byHandle = new Map();
-        this.#waiting.set(remote, byHandle);
+      if (!this.#waiting) {
+        this.#waiting = [];
         // After the current task: every call the page made in it, through its awaits, is in.
-        void nextTask().then(() => this.#send(remote));
+        void nextTask().then(() => this.#send());
       }
-      const list = byHandle.get(handle) ?? [];
-      list.push({ call: { inputs, request }, transferables, settle, fail });
-      byHandle.set(handle, list);
+      this.#waiting.push({ call: { inputs, request }, transferables, timeoutMs, settle, fail });
     });
   }
 
-  #send(remote: WorkerRemote): void {
-    const byHandle = this.#waiting.get(remote);
-    this.#waiting.delete(remote);
-    for (const [handle, list] of byHandle ?? []) {
-      if (!this.#stackable(list)) {
-        this.#sendEach(remote, handle, list);
-        continue;
-      }
-      for (const group of this.#groups(list)) {
-        if (group.length > 1) this.#sendStacked(remote, handle, group);
-        else this.#sendEach(remote, handle, group);
-      }
+  #send(): void {
+    const list = this.#waiting ?? [];
+    this.#waiting = undefined;
+    if (!this.#stackable(list)) {
+      this.#sendEach(list);
+      return;
+    }
+    for (const group of this.#groups(list)) {
+      if (group.length > 1) this.#sendStacked(group);
+      else this.#sendEach(group);
     }
   }
 
@@ -78,62 +75,84 @@ export class RunCoalescer {
 
   /** The runs in groups of the same inputs' shapes, up to `maxBatch` rows each, in order. */
   #groups(list: readonly Waiting[]): Waiting[][] {
-    const groups = new Map<string, Waiting[][]>();
+    const open = new Map<string, { runs: Waiting[]; rows: number }>();
+    const groups: Waiting[][] = [];
     for (const waiting of list) {
       const feeds = waiting.call.inputs as Feeds;
-      const open = groups.get(batchKey(feeds)) ?? [[]];
-      groups.set(batchKey(feeds), open);
-      let last = open.at(-1) as Waiting[];
-      const rows = last.reduce((sum, w) => sum + rowsOf(w.call.inputs as Feeds), 0);
-      if (last.length > 0 && rows + rowsOf(feeds) > this.#stackRows) {
-        last = [];
-        open.push(last);
+      const key = batchKey(feeds);
+      const rows = rowsOf(feeds);
+      let group = open.get(key);
+      if (!group || (group.runs.length > 0 && group.rows + rows > this.#stackRows)) {
+        group = { runs: [], rows: 0 };
+        open.set(key, group);
+        groups.push(group.runs);
       }
-      last.push(waiting);
+      group.runs.push(waiting);
+      group.rows += rows;
     }
-    return [...groups.values()].flat();
+    return groups;
   }
 
-  #sendEach(remote: WorkerRemote, handle: number, list: Waiting[]): void {
+  /**
+   * One worker call for the runs of `list`, under the shortest of their timeouts; `deliver` hands
+   * each its outcome. A failure, of the call or of `deliver`, fails the runs not yet settled.
+   */
+  #call<T>(
+    list: readonly Waiting[],
+    invoke: (remote: WorkerRemote, handle: number) => Promise<Wire<T>>,
+    deliver: (value: T) => void,
+  ): void {
+    const timeoutMs = Math.min(...list.map((waiting) => waiting.timeoutMs));
+    this.#supervisor
+      .callModel(this.#key, invoke, { timeoutMs })
+      .then(deliver)
+      .catch((error: unknown) => {
+        for (const waiting of list) waiting.fail(error);
+      });
+  }
+
+  #sendEach(list: Waiting[]): void {
     const calls = transfer(
       list.map((waiting) => waiting.call),
       list.flatMap((waiting) => waiting.transferables),
     );
-    remote.runMany(handle, calls).then(
-      (wire) => {
-        for (const [i, waiting] of list.entries()) waiting.settle(wire.ok ? (wire.value[i] as Wire<RunReply>) : wire);
-      },
-      (error: unknown) => {
-        for (const waiting of list) waiting.fail(error);
+    this.#call(
+      list,
+      (remote, handle) => remote.runMany(handle, calls),
+      (wires) => {
+        for (const [i, waiting] of list.entries()) {
+          try {
+            waiting.settle(unwire(wires[i] as Wire<RunReply>));
+          } catch (error) {
+            waiting.fail(error);
+          }
+        }
       },
     );
   }
 
-  #sendStacked(remote: WorkerRemote, handle: number, group: Waiting[]): void {
-    const feeds = stackFeeds(group.map((waiting) => waiting.call.inputs as Feeds));
-    const rows = group.map((waiting) => rowsOf(waiting.call.inputs as Feeds));
-    const buffers = Object.values(feeds).map((tensor) => (tensor.data as Float32Array).buffer as ArrayBuffer);
-    remote.run(handle, transfer(feeds, buffers), { callId: --this.#stackedIds }).then(
-      (wire) => {
-        if (!wire.ok) {
-          for (const waiting of group) waiting.settle(wire);
-          return;
-        }
-        const { outputs, timings, anomalies, ...rest } = wire.value;
-        const parts = splitOutputs(outputs as Tensors, rows);
+  #sendStacked(group: Waiting[]): void {
+    const parts = group.map((waiting) => waiting.call.inputs as Feeds);
+    const stacked = transfer(
+      parts,
+      group.flatMap((waiting) => waiting.transferables),
+    );
+    const request = { callId: --this.#stackedIds };
+    this.#call(
+      group,
+      (remote, handle) => remote.runStacked(handle, stacked, request),
+      ({ outputs, timings, anomalies, ...rest }) => {
+        // Views on the reply's buffer: each caller's rows without a copy (see `RunResult`).
+        const split = splitOutputs(outputs as Tensors, parts.map(rowsOf), { views: true });
         for (const [i, waiting] of group.entries()) {
-          const value: RunReply = {
+          waiting.settle({
             ...rest,
-            outputs: parts[i] as Tensors,
+            outputs: split[i] as Tensors,
             // How many calls ran together; what the worker saw of the rows is said once, to the first.
             timings: { ...timings, batchSize: group.length },
             ...(i === 0 && anomalies ? { anomalies } : {}),
-          };
-          waiting.settle({ ok: true, value });
+          });
         }
-      },
-      (error: unknown) => {
-        for (const waiting of group) waiting.fail(error);
       },
     );
   }

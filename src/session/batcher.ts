@@ -1,6 +1,7 @@
 import type { Feeds, Priority, Tensors } from '../types.js';
 import { batchKey, rowsOf, splitOutputs, stackFeeds } from './batch-feeds.js';
 import type { RequestQueue } from './request-queue.js';
+import type { ScratchBuffers } from './scratch-buffers.js';
 import { type QueueOptions, WaitingList } from './waiting-list.js';
 
 /** How requests are gathered into one run. */
@@ -46,15 +47,18 @@ export class Batcher {
   readonly #run: RunStacked;
   readonly #options: BatchingOptions;
   readonly #waiting = new WaitingList<Waiting>();
+  readonly #scratch: ScratchBuffers | undefined;
   /** Batch turns queued in the `RequestQueue` and not yet started. */
   #turns = 0;
   /** Ends the wait of a batch gathering requests, once it is full. */
   #gathered: (() => void) | undefined;
 
-  constructor(queue: RequestQueue, run: RunStacked, options: BatchingOptions) {
+  /** `scratch`: memory to stack batches into, used again once each batch has run. */
+  constructor(queue: RequestQueue, run: RunStacked, options: BatchingOptions, scratch?: ScratchBuffers) {
     this.#queue = queue;
     this.#run = run;
     this.#options = options;
+    this.#scratch = scratch;
   }
 
   submit(feeds: Feeds, options: QueueOptions = {}): Promise<BatchedResult> {
@@ -105,10 +109,15 @@ export class Batcher {
     this.#takeTurn(undefined); // whatever is left, or arrives meanwhile, gets the next turn
     if (batch.length === 0) return;
     const started = performance.now();
+    const stacked =
+      batch.length === 1
+        ? undefined
+        : stackFeeds(
+            batch.map((w) => w.feeds),
+            this.#scratch,
+          );
     try {
-      const { outputs, prepareMs, inferenceMs } = await this.#run(
-        batch.length === 1 ? (batch[0] as Waiting).feeds : stackFeeds(batch.map((w) => w.feeds)),
-      );
+      const { outputs, prepareMs, inferenceMs } = await this.#run(stacked ?? (batch[0] as Waiting).feeds);
       const parts =
         batch.length === 1
           ? [outputs]
@@ -122,6 +131,8 @@ export class Batcher {
       }
     } catch (error) {
       for (const w of batch) w.reject(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      if (stacked) this.#scratch?.give(stacked);
     }
   }
 

@@ -4,11 +4,13 @@ import type { Pipeline } from '../transforms/pipeline.js';
 import { stackRuns } from '../transforms/stack-runs.js';
 import type { Feeds, Inputs, ModelInfo, Outputs, Tensors } from '../types.js';
 import type { RunReply } from '../worker/api.js';
+import { stackFeeds } from './batch-feeds.js';
 import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
 import type { ChosenSession } from './create-session.js';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory.js';
 import { RecurrentState } from './recurrent-state.js';
 import { type QueueOptions, RequestQueue } from './request-queue.js';
+import { ScratchBuffers } from './scratch-buffers.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 import { validateFeeds } from './validate-feeds.js';
 
@@ -34,6 +36,8 @@ export class LoadedModel {
   readonly #pipeline: Pipeline | undefined;
   readonly #state: RecurrentState | undefined;
   readonly #monitor: RunMonitor;
+  /** Memory batches are stacked into, used again from one batch to the next. */
+  readonly #scratch = new ScratchBuffers();
 
   /**
    * With `batching`, concurrent requests are stacked into one run (the caller checked the model
@@ -53,7 +57,7 @@ export class LoadedModel {
     this.info = info;
     this.#pipeline = pipeline;
     this.#state = pipeline?.state.length ? new RecurrentState(pipeline.state, info.inputs) : undefined;
-    this.#batcher = batching && new Batcher(this.#queue, (feeds) => this.infer(feeds), batching);
+    this.#batcher = batching && new Batcher(this.#queue, (feeds) => this.infer(feeds), batching, this.#scratch);
     this.#lost = new Promise<never>((_, reject) => {
       this.#loseDevice = reject;
     });
@@ -112,6 +116,20 @@ export class LoadedModel {
         workerMs: performance.now() - received,
       },
     };
+  }
+
+  /**
+   * Runs requests of one batch key (`batchKey`) as one request of all their rows: the page's run
+   * coalescer sends the runs made in one task this way. They are stacked here, into memory used
+   * again for the next batch; the outputs come back whole, for the page to split.
+   */
+  async runStacked(parts: readonly Feeds[], options: QueueOptions = {}): ReturnType<LoadedModel['run']> {
+    const feeds = stackFeeds(parts, this.#scratch);
+    try {
+      return await this.run(feeds, options);
+    } finally {
+      this.#scratch.give(feeds);
+    }
   }
 
   /** Drops the queued run `id`; a run already started finishes, and the page ignores its result. */

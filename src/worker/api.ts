@@ -4,7 +4,18 @@ import type { RetryPolicy } from '../artifacts/retry-policy.js';
 import type { CachedModel } from '../artifacts/store/model-store.js';
 import type { Wire } from '../lib/wire.js';
 import type { BatchingOptions } from '../session/batcher.js';
-import type { Anomaly, Backend, CacheOptions, Inputs, LoadProgress, ModelInfo, Outputs, Priority, RunTimings } from '../types.js';
+import type {
+  Anomaly,
+  Backend,
+  CacheOptions,
+  Feeds,
+  Inputs,
+  LoadProgress,
+  ModelInfo,
+  Outputs,
+  Priority,
+  RunTimings,
+} from '../types.js';
 
 /** What the page asks the worker to load. */
 export interface LoadRequest {
@@ -132,6 +143,12 @@ export interface WorkerApi {
   /** The manifest of a version in the cache, with its URL; null when it is not cached. */
   cachedManifest(id: string, version: string): Promise<{ text: string; url: string } | null>;
   run(handle: number, inputs: Inputs, request?: RunRequest): Promise<RunReply>;
+  /**
+   * Runs requests of one batch key as one request of all their rows (the page's run coalescer,
+   * for runs made in one task): stacked in the worker, into memory it uses again; the outputs
+   * come back whole, for the page to split by the rows each request brought.
+   */
+  runStacked(handle: number, parts: readonly Feeds[], request: RunRequest): Promise<RunReply>;
   /**
    * Runs several calls of one model at once (the page's run coalescer): each is queued and run
    * as `run` would, and each outcome comes back in the one reply, in order.

@@ -9,8 +9,8 @@ import { type Wire, withTransfer } from '../lib/wire.js';
 import type { LoadedModel } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
+import type { QueueOptions } from '../session/request-queue.js';
 import { assertWasmAllowed } from '../session/wasm-policy.js';
-import type { Inputs } from '../types.js';
 import type { LoadRequest, RunReply, RunRequest, WorkerApi, WorkerEvent } from './api.js';
 import { checkManifest } from './check-manifest.js';
 import { openModel } from './open-model.js';
@@ -103,8 +103,12 @@ export function createHost(): WorkerApi {
     return model;
   };
 
-  /** One run, queued on its model; its reply and the buffers to transfer with it. */
-  const runOne = async (handle: number, inputs: Inputs, request: RunRequest | undefined) => {
+  /** One run queued on its model by `run` (`model.run`, say); its reply and the buffers to transfer with it. */
+  const runOne = async (
+    handle: number,
+    request: RunRequest | undefined,
+    run: (model: LoadedModel, queueing: QueueOptions | undefined) => ReturnType<LoadedModel['run']>,
+  ) => {
     await rebuilding.get(handle);
     const queueing = request && {
       id: request.callId,
@@ -112,7 +116,7 @@ export function createHost(): WorkerApi {
       ...(request.deadline === undefined ? {} : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
     };
     const model = modelFor(handle);
-    const { buffers, ...reply } = await model.run(inputs, queueing);
+    const { buffers, ...reply } = await run(model, queueing);
     return { reply: { ...reply, version: model.info.version } as RunReply, buffers };
   };
 
@@ -151,7 +155,12 @@ export function createHost(): WorkerApi {
     },
 
     async run(handle, inputs, request) {
-      const { reply, buffers } = await runOne(handle, inputs, request);
+      const { reply, buffers } = await runOne(handle, request, (model, queueing) => model.run(inputs, queueing));
+      return withTransfer(reply, buffers);
+    },
+
+    async runStacked(handle, parts, request) {
+      const { reply, buffers } = await runOne(handle, request, (model, queueing) => model.runStacked(parts, queueing));
       return withTransfer(reply, buffers);
     },
 
@@ -160,7 +169,7 @@ export function createHost(): WorkerApi {
       // All queued before any runs: the batcher sees them together.
       const outcomes = await Promise.all(
         calls.map(({ inputs, request }) =>
-          runOne(handle, inputs, request).then(
+          runOne(handle, request, (model, queueing) => model.run(inputs, queueing)).then(
             (ran): Wire<RunReply> => {
               buffers.push(...ran.buffers);
               return { ok: true, value: ran.reply };

@@ -1,5 +1,6 @@
 import { afterAll, expect, test } from 'vitest';
 import { createRuntime, ModelError, type RunResult } from '../../src/index.js';
+import { hookableWorkers } from '../support/browser/hookable.js';
 import { models } from '../support/browser/models.js';
 
 /**
@@ -39,6 +40,47 @@ test('runs made together beyond maxBatch rows are stacked in groups of at most m
     expect(result.outputs.logits?.data).toEqual((await alone.run(row(i))).logits?.data);
   }
   expect(results.map((result) => result.timings.batchSize)).toEqual([...Array(16).fill(8), ...Array(4).fill(4)]);
+});
+
+test('rounds of coalesced runs, their batches queued behind each other, keep the outputs of runs one by one', async () => {
+  const batched = await rt.load(models.mlp, { batching: { maxBatch: 16 } });
+  const alone = await rt.load(models.mlp);
+  const expected: unknown[] = [];
+  for (let i = 0; i < 40; i++) expected.push((await alone.run(row(i))).logits);
+  // Each round is three stacked requests (16, 16 and 8 rows) that wait in the worker's queue
+  // while the one before runs: the memory they are stacked into must not be shared.
+  for (let round = 0; round < 3; round++) {
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => batched.runDetailed(row(i))));
+    expect(results.map((result) => result.outputs.logits)).toEqual(expected);
+    expect(results.map((result) => result.timings.batchSize)).toEqual([...Array(32).fill(16), ...Array(8).fill(8)]);
+    // Split on the page without a copy: each output is a view on its batch's reply.
+    const data = results[1]?.outputs.logits?.data as Float32Array;
+    expect([data.byteOffset, data.length, data.buffer.byteLength]).toEqual([3 * 4, 3, 16 * 3 * 4]);
+  }
+});
+
+test('coalesced runs are one worker call: on a hung worker they all fail at the shortest timeout', async () => {
+  const hooks = hookableWorkers();
+  const own = createRuntime({ backends: ['wasm'], createWorker: hooks.createWorker });
+  try {
+    const model = await own.load(models.mlp, { batching: true });
+    const expected = (await model.run(row(0))).logits;
+    hooks.workers[0]?.postMessage('hang');
+    const started = performance.now();
+    const outcomes = await Promise.allSettled([
+      model.run(row(0), { timeoutMs: 30_000 }),
+      model.run(row(1), { timeoutMs: 800 }),
+      model.run(row(2)),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { code: 'call-timeout', details: { timeoutMs: 800 } } });
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The hung worker was replaced and the model loaded again.
+    expect((await model.run(row(0))).logits).toEqual(expected);
+  } finally {
+    await own.close();
+  }
 });
 
 test('coalesced runs keep their own outcomes: one past its deadline fails alone, the others run together', async () => {

@@ -26,6 +26,15 @@ test('stacking concatenates along the first dimension, for any typed array; spli
   expect(buffer(first)).not.toBe(buffer(second));
 });
 
+test('split as views, the parts share the batch buffer at their own offsets', () => {
+  const batch = { y: { type: 'float32', data: Float32Array.from([1, 2, 3, 4, 5, 6]), dims: [3, 2] } } as const;
+  const [first, second] = splitOutputs(batch, [1, 2], { views: true }).map((part) => part.y?.data as Float32Array);
+  expect(first).toEqual(Float32Array.from([1, 2]));
+  expect(second).toEqual(Float32Array.from([3, 4, 5, 6]));
+  expect([first?.buffer, second?.buffer]).toEqual([batch.y.data.buffer, batch.y.data.buffer]);
+  expect(second?.byteOffset).toBe(8);
+});
+
 test('requests with other trailing dimensions or dtypes get another batch key', () => {
   const base = { x: { type: 'float32', data: new Float32Array(4), dims: [1, 4] } } as const;
   expect(batchKey(base)).not.toBe(batchKey({ x: { type: 'float32', data: new Float32Array(3), dims: [1, 3] } }));
