@@ -110,6 +110,7 @@ test('a version whose canary fails is refused: the old one keeps answering, and 
   const at = updateScenario();
   await at.setManifest(await mlpManifest('1.0.0'));
   const model = await rt.load(at.manifestUrl, { update: { intervalMs: 3_600_000, onVisible: false } });
+  expect(await model.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'current' });
   const refs = await expected;
   // 2.0.0 with golden outputs that are 1.0.0's: its own numbers fail them.
   const canary = [
@@ -157,6 +158,7 @@ test('model.rollback() swaps the version before back in; versions older than it 
   const at = updateScenario();
   await at.setManifest(await mlpManifest('1.0.0'));
   const model = await rt.load(at.manifestUrl, { update: { intervalMs: 3_600_000, onVisible: false, rollback: false } });
+  expect(await model.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'current' });
   await expect(model.rollback()).rejects.toMatchObject({ code: 'no-previous-version' });
   for (const manifest of [await mlpExternalManifest('2.0.0'), await mlpManifest('3.0.0')]) {
     await at.setManifest(manifest);
@@ -183,6 +185,8 @@ test('model.pin() holds a cached version and stops following updates until unpin
   await at.setManifest(await mlpManifest('1.0.0'));
   const options = { update: { intervalMs: 3_600_000, onVisible: false, rollback: false as const } };
   const first = await rt.load(at.manifestUrl, options);
+  // Joins the check made after the load, so that the next one reads the new manifest.
+  expect(await first.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'current' });
   await at.setManifest(await mlpExternalManifest('2.0.0'));
   expect(await first.checkForUpdate()).toMatchObject({ version: '2.0.0', outcome: 'updated' });
   await first.dispose();
