@@ -82,7 +82,20 @@ export class LoadedModel {
   async run(inputs: Inputs, options: QueueOptions = {}): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     if (this.#lostError) throw this.#lostError;
-    const runs = this.#pipeline ? await this.#pipeline.preprocess(inputs) : [inputs as Feeds];
+    const runs = this.#pipeline ? await this.#pipeline.preprocess(inputs, this.#scratch) : [inputs as Feeds];
+    try {
+      return await this.#runPrepared(runs, received, options);
+    } finally {
+      // Tensors preprocessing made in reused memory: free again once the session has run.
+      for (const feeds of runs) this.#scratch.give(feeds);
+    }
+  }
+
+  async #runPrepared(
+    runs: readonly Feeds[],
+    received: number,
+    options: QueueOptions,
+  ): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
     const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     for (const feeds of runs) validateFeeds(this.#state ? this.#state.feed(feeds) : feeds, this.info.inputs);
@@ -123,13 +136,8 @@ export class LoadedModel {
    * coalescer sends the runs made in one task this way. They are stacked here, into memory used
    * again for the next batch; the outputs come back whole, for the page to split.
    */
-  async runStacked(parts: readonly Feeds[], options: QueueOptions = {}): ReturnType<LoadedModel['run']> {
-    const feeds = stackFeeds(parts, this.#scratch);
-    try {
-      return await this.run(feeds, options);
-    } finally {
-      this.#scratch.give(feeds);
-    }
+  runStacked(parts: readonly Feeds[], options: QueueOptions = {}): ReturnType<LoadedModel['run']> {
+    return this.run(stackFeeds(parts, this.#scratch), options); // `run` gives the memory back
   }
 
   /** Drops the queued run `id`; a run already started finishes, and the page ignores its result. */

@@ -7,14 +7,17 @@ type NumericType = new (buffer: ArrayBuffer, byteOffset: number, length: number)
 const keptBytesLimit = 64 * 2 ** 20;
 
 /**
- * Memory the worker stacks batches into, used again from one batch to the next. A stacked input
- * lives only until `session.run` has copied it into onnxruntime-web's own memory, and a buffer
- * allocated fresh for each batch costs more than the copy into it: the browser hands out pages
- * that fault in on first touch (~15 µs a page in the VM this project is measured on, so ~0.5 ms
- * for the 128 KiB of P6's batch). Buffers are kept up to `keptBytesLimit` in all.
+ * Memory the worker makes inputs in (batches stacked, images preprocessed), used again from one
+ * run to the next. Such an input lives only until `session.run` has copied it into
+ * onnxruntime-web's own memory, and a buffer allocated fresh for each run costs more than
+ * filling it: the browser hands out pages that fault in on first touch (~15 µs a page in the VM
+ * this project is measured on: ~0.5 ms for the 128 KiB of P6's batch, ~2.5 ms for a 224×224
+ * image's 600 KB). Buffers are kept up to `keptBytesLimit` in all.
  */
 export class ScratchBuffers {
   readonly #free: ArrayBuffer[] = [];
+  /** Buffers handed out and not yet given back: the only ones `give` takes. */
+  readonly #lent = new WeakSet<ArrayBuffer>();
   #keptBytes = 0;
 
   /** `length` elements of `like`'s type, on a buffer used before when a free one is large enough. */
@@ -26,18 +29,23 @@ export class ScratchBuffers {
       const fits = buffer.byteLength >= bytes;
       if (fits && (best < 0 || buffer.byteLength < (this.#free[best] as ArrayBuffer).byteLength)) best = i;
     }
-    const [buffer] = best < 0 ? [new ArrayBuffer(bytes)] : this.#free.splice(best, 1);
-    if (best >= 0) this.#keptBytes -= (buffer as ArrayBuffer).byteLength;
-    return new Type(buffer as ArrayBuffer, 0, length);
+    const [buffer = new ArrayBuffer(bytes)] = best < 0 ? [] : this.#free.splice(best, 1);
+    if (best >= 0) this.#keptBytes -= buffer.byteLength;
+    this.#lent.add(buffer);
+    return new Type(buffer, 0, length);
   }
 
-  /** Takes back the buffers of feeds `stackFeeds` made with this pool, once nothing reads them. */
+  /**
+   * Takes back the buffers this pool lent (`take`) among `feeds`' tensors, once nothing reads
+   * them; any other buffer, a caller's own, is left alone.
+   */
   give(feeds: Feeds): void {
     for (const tensor of Object.values(feeds)) {
       const { buffer } = tensor.data as Numeric;
+      if (!(buffer instanceof ArrayBuffer) || !this.#lent.has(buffer)) continue;
+      this.#lent.delete(buffer);
       // Detached (transferred after all) or too much kept already: left to the garbage collector.
-      if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) continue;
-      if (this.#keptBytes + buffer.byteLength > keptBytesLimit || this.#free.includes(buffer)) continue;
+      if (buffer.byteLength === 0 || this.#keptBytes + buffer.byteLength > keptBytesLimit) continue;
       this.#free.push(buffer);
       this.#keptBytes += buffer.byteLength;
     }

@@ -1,6 +1,8 @@
 import { InputError } from '../errors.js';
+import type { ScratchBuffers } from '../session/scratch-buffers.js';
 import type { Tensor } from '../types.js';
 import { type Pixels, resizeBilinear } from './resample.js';
+import { resizeBilinearSimd } from './resample-simd.js';
 import type { ImageOp, PixelOp } from './schema.js';
 
 /** RGBA pixels as the page sends an ImageData's: `{ width, height, data }`, `data` 4 bytes a pixel. */
@@ -91,11 +93,22 @@ function canvasPixels(bitmap: ImageBitmap): Uint8ClampedArray | undefined {
   return context.getImageData(0, 0, bitmap.width, bitmap.height).data;
 }
 
-/** RGB pixels of `op.width` × `op.height`, fitted as `op.fit` says, resized as Pillow's BILINEAR. */
+/**
+ * The box of `source` resized to `width` × `height`: RGBA with WebAssembly SIMD where it runs
+ * (RGBA sources; no pass to drop alpha), else RGB in JavaScript. The same taps either way.
+ */
+const resize = (source: Pixels, width: number, height: number, box?: readonly [number, number, number, number]) =>
+  resizeBilinearSimd(source, width, height, box && { box }) ??
+  resizeBilinear(source, width, height, { keep: 3, ...(box && { box }) });
+
+/**
+ * RGB pixels (or RGBA, alpha unused) of `op.width` × `op.height`, fitted as `op.fit` says,
+ * resized as Pillow's BILINEAR.
+ */
 export function fitPixels(source: Pixels, op: ImageOp): Pixels {
   const { width, height } = op;
   const fit = op.fit ?? 'stretch';
-  if (fit === 'stretch') return resizeBilinear(source, width, height, { keep: 3 });
+  if (fit === 'stretch') return resize(source, width, height);
   if (fit === 'center-crop') {
     // The crop of the resized image, computed from the source box it covers: the same weights.
     const scale = Math.max(width / source.width, height / source.height);
@@ -104,31 +117,35 @@ export function fitPixels(source: Pixels, op: ImageOp): Pixels {
     const top = (resized[1] - height) >> 1;
     const sx = source.width / resized[0];
     const sy = source.height / resized[1];
-    const box = [left * sx, top * sy, (left + width) * sx, (top + height) * sy] as const;
-    return resizeBilinear(source, width, height, { box, keep: 3 });
+    return resize(source, width, height, [left * sx, top * sy, (left + width) * sx, (top + height) * sy]);
   }
   const scale = Math.min(width / source.width, height / source.height);
-  const inner = resizeBilinear(source, Math.round(source.width * scale), Math.round(source.height * scale), { keep: 3 });
-  const [r, g, b] = op.pad ?? [0, 0, 0];
-  const data = new Uint8Array(width * height * 3);
-  for (let i = 0; i < data.length; i += 3) {
-    data[i] = r as number;
-    data[i + 1] = g as number;
-    data[i + 2] = b as number;
+  const inner = resize(source, Math.round(source.width * scale), Math.round(source.height * scale));
+  const { channels } = inner;
+  const pad = [...(op.pad ?? [0, 0, 0]), 255];
+  const data = new Uint8Array(width * height * channels);
+  for (let i = 0; i < data.length; i += channels) {
+    for (let c = 0; c < channels; c++) data[i + c] = pad[c] as number;
   }
   const left = (width - inner.width) >> 1;
   const top = (height - inner.height) >> 1;
+  const row = inner.width * channels;
   for (let y = 0; y < inner.height; y++) {
-    data.set(inner.data.subarray(y * inner.width * 3, (y + 1) * inner.width * 3), ((top + y) * width + left) * 3);
+    data.set(inner.data.subarray(y * row, (y + 1) * row), ((top + y) * width + left) * channels);
   }
-  return { data, width, height, channels: 3 };
+  return { data, width, height, channels };
 }
 
 /**
- * RGB pixels → the model's tensor in one pass: channel order, then value × scale, (value − mean) ÷
+ * RGB (or RGBA) pixels → the model's tensor in one pass: channel order, then value × scale, (value − mean) ÷
  * std per channel (one affine map per channel), laid out NCHW or NHWC, as float32, float16 or uint8.
  */
-export function pixelsToTensor(pixels: Pixels, channels: 'rgb' | 'bgr', ops: readonly PixelOp[]): Tensor {
+export function pixelsToTensor(
+  pixels: Pixels,
+  channels: 'rgb' | 'bgr',
+  ops: readonly PixelOp[],
+  scratch?: ScratchBuffers,
+): Tensor {
   let scale = 1;
   let mean = [0, 0, 0];
   let std = [1, 1, 1];
@@ -140,21 +157,23 @@ export function pixelsToTensor(pixels: Pixels, channels: 'rgb' | 'bgr', ops: rea
     else if (op.op === 'layout') layout = op.to;
     else type = op.to;
   }
-  const { width, height, data } = pixels;
+  const { width, height, data, channels: stride } = pixels;
   const area = width * height;
   const a = std.map((s) => scale / s);
   const b = mean.map((m, c) => -m / (std[c] as number));
   const order = channels === 'bgr' ? [2, 1, 0] : [0, 1, 2];
-  const values = new Float32Array(area * 3);
+  // A float32 tensor in memory used again from run to run, where the caller gives it back after.
+  const values =
+    scratch && type === 'float32' ? (scratch.take(new Float32Array(0), area * 3) as Float32Array) : new Float32Array(area * 3);
   for (let c = 0; c < 3; c++) {
     const from = order[c] as number;
     const ac = a[c] as number;
     const bc = b[c] as number;
     if (layout === 'nchw') {
       const plane = c * area;
-      for (let i = 0, at = from; i < area; i++, at += 3) values[plane + i] = (data[at] as number) * ac + bc;
+      for (let i = 0, at = from; i < area; i++, at += stride) values[plane + i] = (data[at] as number) * ac + bc;
     } else {
-      for (let i = 0, at = from; i < area; i++, at += 3) values[i * 3 + c] = (data[at] as number) * ac + bc;
+      for (let i = 0, at = from; i < area; i++, at += stride) values[i * 3 + c] = (data[at] as number) * ac + bc;
     }
   }
   const dims = layout === 'nchw' ? [1, 3, height, width] : [1, height, width, 3];

@@ -1,4 +1,5 @@
 import type { StateLink } from '../session/recurrent-state.js';
+import type { ScratchBuffers } from '../session/scratch-buffers.js';
 import type { Feeds, Inputs, Outputs, Tensor, Tensors, TransformsInfo } from '../types.js';
 import { frames, readAudio } from './audio.js';
 import { argmax, sigmoid, softmax, threshold, topK } from './classify.js';
@@ -46,9 +47,10 @@ export class Pipeline {
   /**
    * Raw inputs made into tensors, as the feeds of each session run: one run, or one per frame
    * of a framed audio input. Tensors, and inputs without preprocessing, pass as they are;
-   * constants are added where the caller left them out.
+   * constants are added where the caller left them out. Images become tensors in `scratch`'s
+   * memory, when given: hand the feeds back to it once the session has run.
    */
-  async preprocess(inputs: Inputs): Promise<Feeds[]> {
+  async preprocess(inputs: Inputs, scratch?: ScratchBuffers): Promise<Feeds[]> {
     const feeds: Record<string, Tensor> = {};
     let framed: { name: string; frames: Tensor[] } | undefined;
     for (const [name, ops] of this.#inputs) {
@@ -61,7 +63,7 @@ export class Pipeline {
       if (!ops || isTensorLike(value)) feeds[name] = value as Tensor;
       else if (reader?.op === 'audio' && reader.frame) framed = { name, frames: readFrames(name, reader, value) };
       else if (reader?.op === 'text' && this.#tokenizer) Object.assign(feeds, encodeText(name, reader, this.#tokenizer, value));
-      else feeds[name] = await readInput(name, ops, value);
+      else feeds[name] = await readInput(name, ops, value, scratch);
     }
     if (!framed) return [feeds];
     const { name, frames: list } = framed;
@@ -79,14 +81,15 @@ export class Pipeline {
   }
 }
 
-async function readInput(name: string, ops: readonly InputOp[], value: unknown): Promise<Tensor> {
+async function readInput(name: string, ops: readonly InputOp[], value: unknown, scratch?: ScratchBuffers): Promise<Tensor> {
   const [reader, ...rest] = ops;
   switch (reader?.op) {
     case 'row':
       return rowsToTensor(name, reader, value);
     case 'image': {
+      // No await between the two: resized pixels may be the SIMD kernel's memory, valid until its next resize.
       const pixels = fitPixels(await readPixels(name, value), reader);
-      return pixelsToTensor(pixels, reader.channels ?? 'rgb', rest as PixelOp[]);
+      return pixelsToTensor(pixels, reader.channels ?? 'rgb', rest as PixelOp[], scratch);
     }
     case 'audio': {
       const data = readAudio(name, value, reader.sampleRate);

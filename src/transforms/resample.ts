@@ -19,24 +19,26 @@ export interface Pixels {
   readonly channels: number;
 }
 
-/** Per output position: the first input position, how many, and their fixed-point weights. */
-interface Coefficients {
+/** Per output position: the first input position, how many, and their weights (`size` slots each). */
+export interface FilterWeights<W extends Int32Array | Float64Array = Float64Array> {
   readonly start: Int32Array;
   readonly count: Int32Array;
   readonly size: number;
-  readonly weights: Int32Array;
+  readonly weights: W;
 }
 
-/** Pillow's `precompute_coeffs` + `normalize_coeffs_8bpc` for the bilinear (triangle) filter. */
-function coefficients(inSize: number, in0: number, in1: number, outSize: number): Coefficients {
+/**
+ * Pillow's `precompute_coeffs` for the bilinear (triangle) filter: the taps of each output
+ * position over [in0, in1) of an axis of `inSize`, weights normalized to sum to 1.
+ */
+export function filterWeights(inSize: number, in0: number, in1: number, outSize: number): FilterWeights {
   const scale = (in1 - in0) / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filterScale; // the bilinear filter's support is 1
   const size = Math.ceil(support) * 2 + 1;
   const start = new Int32Array(outSize);
   const count = new Int32Array(outSize);
-  const weights = new Int32Array(outSize * size);
-  const k = new Float64Array(size);
+  const weights = new Float64Array(outSize * size);
   for (let out = 0; out < outSize; out++) {
     const center = in0 + (out + 0.5) * scale;
     const min = Math.max(Math.trunc(center - support + 0.5), 0);
@@ -44,17 +46,24 @@ function coefficients(inSize: number, in0: number, in1: number, outSize: number)
     let total = 0;
     for (let x = 0; x < n; x++) {
       const w = Math.max(0, 1 - Math.abs((x + min - center + 0.5) / filterScale));
-      k[x] = w;
+      weights[out * size + x] = w;
       total += w;
     }
-    for (let x = 0; x < n; x++) {
-      const w = total === 0 ? (k[x] as number) : (k[x] as number) / total;
-      weights[out * size + x] = Math.trunc(w < 0 ? -0.5 + w * (1 << precisionBits) : 0.5 + w * (1 << precisionBits));
-    }
+    if (total !== 0) for (let x = 0; x < n; x++) weights[out * size + x] = (weights[out * size + x] as number) / total;
     start[out] = min;
     count[out] = n;
   }
   return { start, count, size, weights };
+}
+
+/** A weight in fixed point with `bits` fraction bits, rounded half away from zero (as Pillow). */
+export const toFixed = (weight: number, bits: number): number =>
+  Math.trunc(weight < 0 ? -0.5 + weight * 2 ** bits : 0.5 + weight * 2 ** bits);
+
+/** Pillow's `normalize_coeffs_8bpc`: the weights in 22-bit fixed point. */
+function coefficients(inSize: number, in0: number, in1: number, outSize: number): FilterWeights<Int32Array> {
+  const { weights, ...taps } = filterWeights(inSize, in0, in1, outSize);
+  return { ...taps, weights: Int32Array.from(weights, (w) => toFixed(w, precisionBits)) };
 }
 
 const clip8 = (sum: number) => (sum <= 0 ? 0 : sum >= 255 << precisionBits ? 255 : sum >> precisionBits);
@@ -102,7 +111,7 @@ export function resizeBilinear(
 /** The horizontal pass over `rows` rows from `firstRow`, keeping `keep` channels: 8-bit results. */
 function horizontalPass(
   source: Pixels,
-  h: Coefficients,
+  h: FilterWeights<Int32Array>,
   width: number,
   firstRow: number,
   rows: number,

@@ -75,6 +75,30 @@ describe('a 1920×1080 image → 224×224, as Pillow resizes it', () => {
     expect(timings.preprocessMs).toBeGreaterThan(0);
   });
 
+  test('runs made at once, each preprocessed into reused memory while another waits, keep their own pixels', async () => {
+    const model = await probeWith('stretch');
+    const stretch = await rgbaOf(stretchUrl);
+    // The same scene, and that scene's colours inverted: four runs queued together.
+    const inverted = await rgbaOf(sceneUrl);
+    for (let i = 0; i < inverted.data.length; i += 4) {
+      for (let c = 0; c < 3; c++) inverted.data[i + c] = 255 - (inverted.data[i + c] as number);
+    }
+    const original = await rgbaOf(sceneUrl);
+    const copy = (image: ImageData) => new ImageData(image.data.slice(), image.width, image.height);
+    const flipped = new ImageData(
+      stretch.data.map((v, i) => (i % 4 === 3 ? v : 255 - v)),
+      224,
+      224,
+    );
+    // Twice: the second round's runs take memory the first gave back.
+    for (let round = 0; round < 2; round++) {
+      const runs = [original, inverted, original, inverted].map((image) => model.run({ image: copy(image) }));
+      for (const [i, outputs] of (await Promise.all(runs)).entries()) {
+        expect(worstDifference(floatsOf(outputs.pixels), i % 2 ? flipped : stretch)).toBeLessThanOrEqual(tolerance);
+      }
+    }
+  });
+
   test('a canvas drawImage resize (no antialiasing) is far from Pillow: the check can fail', async () => {
     const bitmap = await createImageBitmap(scene);
     const canvas = new OffscreenCanvas(224, 224);

@@ -33,14 +33,20 @@ test('the smallest free buffer that fits is taken, in the dtype asked for', () =
   expect(scratch.take(new Float32Array(0), 9).buffer.byteLength).toBe(36); // none free: a new one
 });
 
-test('detached buffers are not kept, nor more than 64 MiB in all', () => {
+test('only buffers it lent are taken back; detached ones are not kept, nor more than 64 MiB in all', () => {
   const scratch = new ScratchBuffers();
-  const detached = new Float32Array(4);
+  scratch.give({ x: { type: 'float32', data: new Float32Array(4), dims: [4] } }); // the caller's own
+  expect(scratch.keptBytes).toBe(0);
+  const detached = scratch.take(new Float32Array(0), 4) as Float32Array<ArrayBuffer>;
   structuredClone(detached.buffer, { transfer: [detached.buffer] });
   scratch.give({ x: { type: 'float32', data: detached, dims: [0] } });
   expect(scratch.keptBytes).toBe(0);
-  const large = () => ({ x: { type: 'uint8', data: new Uint8Array(40 * 2 ** 20), dims: [40 * 2 ** 20] } }) as const;
-  scratch.give(large());
-  scratch.give(large());
+  const large = () =>
+    ({ x: { type: 'uint8', data: scratch.take(new Uint8Array(0), 40 * 2 ** 20) as Uint8Array, dims: [40 * 2 ** 20] } }) as const;
+  const [a, b] = [large(), large()];
+  scratch.give(a);
+  scratch.give(b);
+  expect(scratch.keptBytes).toBe(40 * 2 ** 20);
+  scratch.give(a); // given back twice: kept once
   expect(scratch.keptBytes).toBe(40 * 2 ** 20);
 });

@@ -1,0 +1,165 @@
+import { type FilterWeights, filterWeights, type Pixels, toFixed } from './resample.js';
+import { wasmBase64 } from './resample-simd.wasm.js';
+
+/**
+ * Pillow's BILINEAR resize of RGBA pixels with WebAssembly SIMD (resample-simd.wat): the same
+ * taps as `resizeBilinear`, with weights in 16-bit fixed point instead of Pillow's 22 bits, two
+ * taps of four channels per instruction. 4–5× faster than the JavaScript loops on a 1920×1080 →
+ * 224×224 downscale here; each pass's sum differs from Pillow's by under 0.02 of a level, so a
+ * value differs by 1 at most now and then (23 of 150,528 on the test scene).
+ */
+
+interface Kernel {
+  readonly memory: WebAssembly.Memory;
+  horizontal(
+    src: number,
+    srcStride: number,
+    rows: number,
+    coeffs: number,
+    coeffStride: number,
+    outWidth: number,
+    dst: number,
+    bits: number,
+  ): void;
+  vertical(temp: number, stride: number, height: number, coeffs: number, coeffStride: number, dst: number, bits: number): void;
+}
+
+/** Linear memory kept between resizes up to this; past it the instance is dropped after use. */
+const keptMemoryBytes = 64 * 2 ** 20;
+/** Bytes the kernel may read past its input (16-byte loads of the last taps). */
+const slack = 16;
+
+/** undefined: not tried yet; null: no WebAssembly SIMD here (or a CSP without 'wasm-unsafe-eval'). */
+let kernel: Kernel | null | undefined;
+
+function loadKernel(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const bytes = Uint8Array.from(atob(wasmBase64), (char) => char.charCodeAt(0));
+    kernel = WebAssembly.validate(bytes)
+      ? (new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Kernel)
+      : null;
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/** Packed weights of one axis: per output position `stride` bytes (see resample-simd.wat). */
+interface Packed {
+  readonly bytes: Uint8Array;
+  readonly stride: number;
+  readonly bits: number;
+  /** The input positions the taps cover, [first, end). */
+  readonly first: number;
+  readonly end: number;
+}
+
+/** Packed weights by axis and sizes: an app resizes the same camera or upload size again and again. */
+const packedCache = new Map<string, Packed>();
+const packedCacheSize = 8;
+
+/**
+ * An axis's weights packed for the kernel, with as many fraction bits as 16 bits allow for the
+ * largest (a downscale's weights are small: more bits). `pairsMultiple`: pairs per position
+ * rounded up to it (2 for the horizontal pass). The starts written are counted from `offset`;
+ * `first` and `end` stay in input positions.
+ */
+function pack(taps: FilterWeights, pairsMultiple: number, offset = 0): Packed {
+  const { start, count, size, weights } = taps;
+  const positions = start.length;
+  const largest = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0);
+  let bits = 22;
+  while (bits > 0 && toFixed(largest, bits) > 0x7fff) bits--;
+  const pairs = Math.ceil(Math.ceil(size / 2) / pairsMultiple) * pairsMultiple;
+  const stride = 16 + pairs * 16;
+  const bytes = new Uint8Array(positions * stride);
+  const view = new DataView(bytes.buffer);
+  for (let out = 0; out < positions; out++) {
+    const at = out * stride;
+    const n = count[out] as number;
+    view.setInt32(at, (start[out] as number) - offset, true);
+    view.setInt32(at + 4, Math.ceil(Math.ceil(n / 2) / pairsMultiple) * pairsMultiple, true);
+    for (let tap = 0; tap < n; tap++) {
+      const w = toFixed(weights[out * size + tap] as number, bits);
+      const lane = at + 16 + (tap >> 1) * 16 + (tap & 1) * 2;
+      for (let i = 0; i < 4; i++) view.setInt16(lane + i * 4, w, true);
+    }
+  }
+  return {
+    bytes,
+    stride,
+    bits,
+    first: start[0] as number,
+    end: (start[positions - 1] as number) + (count[positions - 1] as number),
+  };
+}
+
+function packedFor(key: string, make: () => Packed): Packed {
+  let packed = packedCache.get(key);
+  if (packed) packedCache.delete(key);
+  else packed = make();
+  packedCache.set(key, packed); // most recently used last
+  if (packedCache.size > packedCacheSize) packedCache.delete(packedCache.keys().next().value as string);
+  return packed;
+}
+
+/**
+ * Resizes the box [x0, y0, x1, y1) of RGBA `source` to `width` × `height` as Pillow's
+ * `resize(size, BILINEAR, box)`, keeping the first `keep` channels; undefined where the kernel
+ * cannot run (no WebAssembly SIMD, or a source that is not RGBA): use `resizeBilinear`. RGBA
+ * out (the default) is a view on the kernel's memory, valid until the next call (no copy, and no
+ * fresh memory to fault in): read it, or copy it, at once.
+ */
+export function resizeBilinearSimd(
+  source: Pixels,
+  width: number,
+  height: number,
+  {
+    box = [0, 0, source.width, source.height],
+    keep = 4,
+  }: { box?: readonly [number, number, number, number]; keep?: number } = {},
+): Pixels | undefined {
+  const wasm = source.channels === 4 ? loadKernel() : null;
+  if (!wasm) return undefined;
+  const [x0, y0, x1, y1] = box;
+  const horizontal = packedFor(`h${source.width}:${x0}:${x1}:${width}`, () =>
+    pack(filterWeights(source.width, x0, x1, width), 2),
+  );
+  // Starts counted from the first row the vertical pass reads: only those rows go through the
+  // horizontal pass.
+  const vertical = packedFor(`v${source.height}:${y0}:${y1}:${height}`, () => {
+    const taps = filterWeights(source.height, y0, y1, height);
+    return pack(taps, 1, taps.start[0] as number);
+  });
+  const firstRow = vertical.first;
+  const lastRow = vertical.end;
+  const rows = lastRow - firstRow;
+  const inStride = source.width * 4;
+  const stride = width * 4;
+  // Layout: source rows, weights, the horizontal pass's rows (+1 read past the last), the output.
+  const src = 0;
+  const hc = src + rows * inStride + slack;
+  const vc = hc + horizontal.bytes.byteLength;
+  const temp = vc + vertical.bytes.byteLength;
+  const dst = temp + (rows + 1) * stride;
+  const end = dst + height * stride + slack;
+  const grow = Math.ceil((end - wasm.memory.buffer.byteLength) / 65_536);
+  if (grow > 0) wasm.memory.grow(grow);
+  const memory = new Uint8Array(wasm.memory.buffer);
+  memory.set(source.data.subarray(firstRow * inStride, lastRow * inStride), src);
+  memory.set(horizontal.bytes, hc);
+  memory.set(vertical.bytes, vc);
+  wasm.horizontal(src, inStride, rows, hc, horizontal.stride, width, temp, horizontal.bits);
+  wasm.vertical(temp, stride, height, vc, vertical.stride, dst, vertical.bits);
+  let data = memory.subarray(dst, dst + height * stride);
+  if (keep !== 4) {
+    const kept = new Uint8Array(width * height * keep);
+    for (let i = 0, from = 0; i < kept.length; i += keep, from += 4) {
+      for (let c = 0; c < keep; c++) kept[i + c] = data[from + c] as number;
+    }
+    data = kept;
+  }
+  if (wasm.memory.buffer.byteLength > keptMemoryBytes) kernel = undefined; // its memory goes with it
+  return { data, width, height, channels: keep };
+}

@@ -1,0 +1,120 @@
+;; Pillow's BILINEAR resize of RGBA pixels with WebAssembly SIMD (resample-simd.ts drives it;
+;; `npm run build:wasm` turns this file into resample-simd.wasm.ts). Both passes multiply 8-bit
+;; values by 16-bit fixed-point weights with i32x4.dot_i16x8_s: two taps of four channels each
+;; per instruction, sums in 32 bits, then `>> bits`, clamped to 0..255.
+;;
+;; Weights of one output position are laid out as `coeffStride` bytes: the first tap (i32), the
+;; number of tap pairs (i32), 8 bytes of padding, then one v128 per pair of taps, [w0 w1] four
+;; times as i16 (a missing second tap weighs 0). The horizontal pass takes pairs two at a time,
+;; so there its pair count is even (padded with zero weights).
+(module
+  (memory (export "memory") 1)
+
+  ;; `rows` rows of RGBA pixels from `src` (`srcStride` bytes apart) → `outWidth` RGBA pixels
+  ;; each, written one row after another from `dst`. Reads up to 16 bytes past a row's last tap.
+  (func (export "horizontal")
+    (param $src i32) (param $srcStride i32) (param $rows i32)
+    (param $coeffs i32) (param $coeffStride i32) (param $outWidth i32)
+    (param $dst i32) (param $bits i32)
+    (local $y i32) (local $x i32) (local $row i32) (local $c i32) (local $p i32) (local $pairs i32)
+    (local $at i32) (local $w i32) (local $px v128) (local $acc v128) (local $half v128) (local $zero v128)
+    (local.set $half (i32x4.splat (i32.shl (i32.const 1) (i32.sub (local.get $bits) (i32.const 1)))))
+    (local.set $row (local.get $src))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $rows)))
+        (local.set $x (i32.const 0))
+        (local.set $c (local.get $coeffs))
+        (block $xDone
+          (loop $xLoop
+            (br_if $xDone (i32.ge_u (local.get $x) (local.get $outWidth)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (i32.load (local.get $c)) (i32.const 2))))
+            (local.set $pairs (i32.load offset=4 (local.get $c)))
+            (local.set $w (i32.add (local.get $c) (i32.const 16)))
+            (local.set $acc (local.get $half))
+            (local.set $p (i32.const 0))
+            (block $pDone
+              (loop $pLoop
+                (br_if $pDone (i32.ge_u (local.get $p) (local.get $pairs)))
+                ;; Four pixels; each half's channels interleaved as i16: [r0 r1 g0 g1 b0 b1 a0 a1].
+                (local.set $px (v128.load (local.get $at)))
+                (local.set $acc
+                  (i32x4.add
+                    (i32x4.add (local.get $acc)
+                      (i32x4.dot_i16x8_s
+                        (i8x16.shuffle 0 16 4 16 1 16 5 16 2 16 6 16 3 16 7 16 (local.get $px) (local.get $zero))
+                        (v128.load (local.get $w))))
+                    (i32x4.dot_i16x8_s
+                      (i8x16.shuffle 8 16 12 16 9 16 13 16 10 16 14 16 11 16 15 16 (local.get $px) (local.get $zero))
+                      (v128.load offset=16 (local.get $w)))))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (local.set $w (i32.add (local.get $w) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                (br $pLoop)))
+            (local.set $acc (i32x4.shr_s (local.get $acc) (local.get $bits)))
+            (local.set $acc (i16x8.narrow_i32x4_s (local.get $acc) (local.get $acc)))
+            (v128.store32_lane 0 (local.get $dst) (i8x16.narrow_i16x8_u (local.get $acc) (local.get $acc)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (local.get $coeffStride)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xLoop)))
+        (local.set $row (i32.add (local.get $row) (local.get $srcStride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $rowLoop))))
+
+  ;; `height` output rows of `stride` bytes, each from rows of `temp` (`stride` bytes apart)
+  ;; taken two at a time, 8 bytes per step. Reads one row past a row's last tap, and writes
+  ;; up to 7 bytes past each row's end (the next row, written after it, or padding).
+  (func (export "vertical")
+    (param $temp i32) (param $stride i32) (param $height i32)
+    (param $coeffs i32) (param $coeffStride i32) (param $dst i32) (param $bits i32)
+    (local $y i32) (local $x i32) (local $c i32) (local $p i32) (local $pairs i32) (local $base i32)
+    (local $at i32) (local $w i32) (local $weights v128) (local $mix v128) (local $lo v128) (local $hi v128)
+    (local $half v128)
+    (local.set $half (i32x4.splat (i32.shl (i32.const 1) (i32.sub (local.get $bits) (i32.const 1)))))
+    (local.set $c (local.get $coeffs))
+    (block $yDone
+      (loop $yLoop
+        (br_if $yDone (i32.ge_u (local.get $y) (local.get $height)))
+        (local.set $base (i32.add (local.get $temp) (i32.mul (i32.load (local.get $c)) (local.get $stride))))
+        (local.set $pairs (i32.load offset=4 (local.get $c)))
+        (local.set $x (i32.const 0))
+        (block $xDone
+          (loop $xLoop
+            (br_if $xDone (i32.ge_u (local.get $x) (local.get $stride)))
+            (local.set $lo (local.get $half))
+            (local.set $hi (local.get $half))
+            (local.set $at (i32.add (local.get $base) (local.get $x)))
+            (local.set $w (i32.add (local.get $c) (i32.const 16)))
+            (local.set $p (i32.const 0))
+            (block $pDone
+              (loop $pLoop
+                (br_if $pDone (i32.ge_u (local.get $p) (local.get $pairs)))
+                ;; 8 bytes of two rows interleaved: [a0 b0 a1 b1 ...], as i16 in two halves.
+                (local.set $weights (v128.load (local.get $w)))
+                (local.set $mix
+                  (i8x16.shuffle 0 16 1 17 2 18 3 19 4 20 5 21 6 22 7 23
+                    (v128.load64_zero (local.get $at))
+                    (v128.load64_zero (i32.add (local.get $at) (local.get $stride)))))
+                (local.set $lo
+                  (i32x4.add (local.get $lo) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $mix)) (local.get $weights))))
+                (local.set $hi
+                  (i32x4.add (local.get $hi) (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $mix)) (local.get $weights))))
+                (local.set $at (i32.add (local.get $at) (i32.shl (local.get $stride) (i32.const 1))))
+                (local.set $w (i32.add (local.get $w) (i32.const 16)))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $pLoop)))
+            (local.set $lo
+              (i16x8.narrow_i32x4_s
+                (i32x4.shr_s (local.get $lo) (local.get $bits))
+                (i32x4.shr_s (local.get $hi) (local.get $bits))))
+            (v128.store64_lane 0 (local.get $dst) (i8x16.narrow_i16x8_u (local.get $lo) (local.get $lo)))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+            (local.set $x (i32.add (local.get $x) (i32.const 8)))
+            (br $xLoop)))
+        ;; The next row starts right after this one (the last step may have run past its end).
+        (local.set $dst (i32.sub (local.get $dst) (i32.sub (local.get $x) (local.get $stride))))
+        (local.set $c (i32.add (local.get $c) (local.get $coeffStride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $yLoop))))
+)
