@@ -25,6 +25,8 @@ export class RunMonitor {
    */
   readonly #driftLevel = new Map<string, { level: DriftJudgement['level']; quiet: number }>();
   readonly #confidence: ConfidenceWatch | undefined;
+  /** Bounds per tensor name and width (`#rangeOf`). */
+  readonly #ranges = new Map<string, Map<number, ColumnRange | undefined>>();
 
   constructor(config: Monitoring = {}) {
     this.#config = config;
@@ -36,39 +38,54 @@ export class RunMonitor {
 
   /** Inputs as fed (after preprocessing). */
   inputs(feeds: Feeds): Anomaly[] {
-    return Object.entries(feeds).flatMap(([name, tensor]) => this.#tensor(name, 'input', tensor));
+    const found: Anomaly[] = [];
+    for (const name in feeds) this.#tensor(name, 'input', feeds[name] as Tensor, found);
+    return found;
   }
 
   /** Outputs as the session made them, and after postprocessing (for confidence). */
   outputs(tensors: Tensors, outputs: Outputs): Anomaly[] {
-    const found = Object.entries(tensors).flatMap(([name, tensor]) => this.#tensor(name, 'output', tensor));
+    const found: Anomaly[] = [];
+    for (const name in tensors) this.#tensor(name, 'output', tensors[name] as Tensor, found);
     const collapse = this.#confidence?.observe(outputs);
-    return collapse ? [...found, collapse] : found;
+    if (collapse) found.push(collapse);
+    return found;
   }
 
-  #tensor(name: string, where: 'input' | 'output', tensor: Tensor): Anomaly[] {
-    const found = this.#values(name, where, tensor);
+  /** What one tensor shows, pushed to `found`. */
+  #tensor(name: string, where: 'input' | 'output', tensor: Tensor, found: Anomaly[]): void {
+    this.#values(name, where, tensor, found);
     const drift = this.#drift.get(name);
-    if (!drift) return found;
+    if (!drift) return;
     drift.observe(tensor);
     const judgement = drift.judge();
     const reported = this.#driftLevel.get(name);
     if (!judgement) {
       if (reported && ++reported.quiet >= driftQuietRuns) this.#driftLevel.delete(name);
-      return found;
+      return;
     }
     // Once per episode: when the window crosses `warn`, and when it goes on to `alarm`.
     if (reported) reported.quiet = 0;
-    if (reported?.level === judgement.level || reported?.level === 'alarm') return found;
+    if (reported?.level === judgement.level || reported?.level === 'alarm') return;
     this.#driftLevel.set(name, { level: judgement.level, quiet: 0 });
-    return [...found, driftAnomaly(name, where, judgement)];
+    found.push(driftAnomaly(name, where, judgement));
   }
 
-  #values(name: string, where: 'input' | 'output', tensor: Tensor): Anomaly[] {
-    if (!isFloat(tensor)) return [];
-    const range = columnRange(this.#config.ranges?.[name], tensor.dims);
+  /** A tensor's bounds per column, made once per name and width (the last axis). */
+  #rangeOf(name: string, dims: readonly number[]): ColumnRange | undefined {
+    const ranges = this.#ranges.get(name);
+    const width = dims.at(-1) ?? 1;
+    if (ranges?.has(width)) return ranges.get(width);
+    const range = columnRange(this.#config.ranges?.[name], dims);
+    this.#ranges.set(name, (ranges ?? new Map()).set(width, range));
+    return range;
+  }
+
+  #values(name: string, where: 'input' | 'output', tensor: Tensor, found: Anomaly[]): void {
+    if (!isFloat(tensor)) return;
+    const range = this.#config.ranges?.[name] && this.#rangeOf(name, tensor.dims);
     const watchFinite = this.#config.nonFinite !== false;
-    if (!watchFinite && !range) return [];
+    if (!watchFinite && !range) return;
     let nonFinite = 0;
     let outside = 0;
     let worst = Number.NaN;
@@ -94,7 +111,6 @@ export class RunMonitor {
         }
       }
     }
-    const found: Anomaly[] = [];
     if (watchFinite && nonFinite > 0) {
       found.push({
         kind: 'non-finite',
@@ -118,7 +134,6 @@ export class RunMonitor {
         details: { count: outside, of: data.length, min, max, value: worst, ...column },
       });
     }
-    return found;
   }
 }
 

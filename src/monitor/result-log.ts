@@ -15,16 +15,21 @@ const maxResults = 1_000;
 /** A regression output past this many values is not remembered (a map, not a prediction). */
 const maxValues = 1_024;
 
+/** Where `remember` notes a result's id on its outputs: a symbol, not enumerable (no copy, JSON or `toEqual` sees it). */
+const resultIdKey = Symbol('webinfer.resultId');
+
 /**
  * Every result's id, and, for a model whose feedback is on, what it predicted: a classifier's
  * top class per row, a regressor's values, kept for the last 1,000 results (not the outputs
- * themselves). `model.feedback(id or outputs, truth)` judges the prediction once.
+ * themselves). `model.feedback(id or outputs, truth)` judges the prediction once. Per run: a
+ * slot of a ring and a hidden property on the outputs, where a Map and a WeakMap cost ~2 µs
+ * more (P8, monitoring's cost per call).
  */
 export class ResultLog {
   readonly #config: FeedbackConfig | undefined;
   readonly #output: string | undefined;
-  readonly #remembered = new Map<string, Summary>();
-  readonly #ids = new WeakMap<object, string>();
+  /** The last `maxResults` predictions, result `n` at `n % maxResults`. */
+  readonly #ring: ({ readonly n: number; readonly summary: Summary } | undefined)[] = [];
   readonly #prefix = Math.random().toString(36).slice(2, 8);
   #next = 0;
 
@@ -35,22 +40,22 @@ export class ResultLog {
 
   /** A new result's id, remembering what it predicted when feedback is on. */
   remember(outputs: Outputs): string {
-    const id = `${this.#prefix}-${++this.#next}`;
+    const n = ++this.#next;
+    const id = `${this.#prefix}-${n}`;
     // With feedback off there is nothing to judge later: the id alone, no bookkeeping per run.
     if (this.#output === undefined) return id;
-    this.#ids.set(outputs, id);
+    Object.defineProperty(outputs, resultIdKey, { value: id });
     const summary = summarize(outputs[this.#output], this.#config?.task);
-    if (summary) {
-      this.#remembered.set(id, summary);
-      if (this.#remembered.size > maxResults) this.#remembered.delete(this.#remembered.keys().next().value as string);
-    }
+    if (summary) this.#ring[n % maxResults] = { n, summary };
     return id;
   }
 
   /** Judges a remembered prediction against the truth, and forgets it. */
   judge(result: string | Outputs, truth: Truth): Judged {
-    const id = typeof result === 'string' ? result : this.#ids.get(result);
-    const summary = id === undefined ? undefined : this.#remembered.get(id);
+    const id = typeof result === 'string' ? result : (result as { [resultIdKey]?: string })[resultIdKey];
+    const n = id?.startsWith(`${this.#prefix}-`) ? Number(id.slice(this.#prefix.length + 1)) : Number.NaN;
+    const slot = Number.isInteger(n) ? this.#ring[n % maxResults] : undefined;
+    const summary = slot?.n === n ? slot.summary : undefined;
     if (!summary || id === undefined) {
       const why = this.#config
         ? `not among the last ${maxResults} results of this model, or already judged`
@@ -63,7 +68,7 @@ export class ResultLog {
     const rows = summary.task === 'classification' ? summary.rows.length : summary.values.length;
     if (truths.length !== rows) refuseTruth(truth, `${rows} value${rows === 1 ? '' : 's'}, one per predicted row`);
     const judged = judge(summary, truths, truth);
-    this.#remembered.delete(id);
+    this.#ring[n % maxResults] = undefined;
     return judged;
   }
 }
@@ -110,7 +115,10 @@ function summarize(output: OutputValue | undefined, task: FeedbackConfig['task']
   if (output.type !== 'float32' && output.type !== 'float64') return undefined;
   const width = output.dims.length >= 2 ? (output.dims.at(-1) ?? 1) : 1;
   if (task === 'regression' || (task === undefined && width === 1)) {
-    return output.data.length <= maxValues ? { task: 'regression', values: Array.from(output.data) } : undefined;
+    if (output.data.length > maxValues) return undefined;
+    const values: number[] = [];
+    for (let i = 0; i < output.data.length; i++) values.push(output.data[i] as number);
+    return { task: 'regression', values };
   }
   const rows: { index: number }[] = [];
   for (let start = 0; start + width <= output.data.length; start += width) {
