@@ -36,7 +36,7 @@ export class LoadedModel {
   readonly #pipeline: Pipeline | undefined;
   readonly #state: RecurrentState | undefined;
   readonly #monitor: RunMonitor;
-  /** Memory batches are stacked into, used again from one batch to the next. */
+  /** Memory batches are stacked and images preprocessed into, used again from one run to the next. */
   readonly #scratch = new ScratchBuffers();
 
   /**
