@@ -194,7 +194,7 @@ export function summarizeP6(p6) {
  */
 
 /**
- * @param {(import('../shared/protocol.js').P8Result | Failed)[]} runs both orders of making the sessions, pooled
+ * @param {(import('../shared/protocol.js').P8Result | Failed)[]} runs pairs of sessions made in both orders, pooled
  * @returns {P8Summary | Failed}
  */
 export function summarizeP8(runs) {

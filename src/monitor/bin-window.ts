@@ -21,47 +21,88 @@ export function binIndex(edges: ArrayLike<number>, value: number): number {
 }
 
 /**
- * The bin counts of one feature's last `capacity` samples: a ring of bin indices, so a new
- * sample pushes the oldest out in O(log bins) and the counts always describe the window.
+ * The bin counts of the last `capacity` samples of each of a tensor's features, side by side in
+ * a few typed arrays (a feature's own window objects, 256 of them for a 256-column tensor, cost
+ * a cache line each per sample): a ring of bin indices whose slot `s` holds every feature's
+ * sample `s` next to each other, so a new sample pushes the oldest out in O(log bins) and the
+ * counts always describe the window. `ln k` for 0 ≤ k ≤ capacity is kept once for all, for PSI.
  */
-export class BinWindow {
+export class BinWindows {
+  readonly capacity: number;
+  /** Every feature's edges, one after another: feature f's from `#edgeStart[f]` to `#edgeStart[f + 1]`. */
   readonly #edges: Float64Array;
-  readonly #ring: Uint8Array;
+  readonly #edgeStart: Int32Array;
   readonly #counts: Uint32Array;
-  #next = 0;
-  #size = 0;
+  readonly #ring: Uint8Array;
+  readonly #next: Int32Array;
+  readonly #size: Int32Array;
+  readonly #features: number;
+  /** ln(k) for k samples in a bin, 0 ≤ k ≤ capacity. */
+  readonly logCount: Float64Array;
 
-  constructor(edges: readonly number[], capacity: number) {
-    if (edges.length + 1 > maxBins) throw new RangeError(`at most ${maxBins} bins, got ${edges.length + 1}`);
-    this.#edges = Float64Array.from(edges);
-    this.#ring = new Uint8Array(capacity);
-    this.#counts = new Uint32Array(edges.length + 1);
+  constructor(edges: readonly (readonly number[])[], capacity: number) {
+    const widest = Math.max(0, ...edges.map((e) => e.length));
+    if (widest + 1 > maxBins) throw new RangeError(`at most ${maxBins} bins, got ${widest + 1}`);
+    this.capacity = capacity;
+    this.#features = edges.length;
+    this.#edges = Float64Array.from(edges.flat());
+    this.#edgeStart = new Int32Array(edges.length + 1);
+    edges.forEach((e, f) => {
+      this.#edgeStart[f + 1] = (this.#edgeStart[f] as number) + e.length;
+    });
+    // Feature f's bins are counts[binStart(f) .. binStart(f) + edges + 1): its edges' start plus f.
+    this.#counts = new Uint32Array(this.#edges.length + edges.length);
+    this.#ring = new Uint8Array(capacity * edges.length);
+    this.#next = new Int32Array(edges.length);
+    this.#size = new Int32Array(edges.length);
+    this.logCount = Float64Array.from({ length: capacity + 1 }, (_, k) => Math.log(k));
   }
 
-  /** How many samples the window holds at most. */
-  get capacity(): number {
-    return this.#ring.length;
+  /** How many bins feature `f` has. */
+  bins(f: number): number {
+    return (this.#edgeStart[f + 1] as number) - (this.#edgeStart[f] as number) + 1;
   }
 
-  /** How many samples the window holds now (up to its capacity). */
-  get size(): number {
-    return this.#size;
+  /** How many samples feature `f`'s window holds now (up to the capacity). */
+  size(f: number): number {
+    return this.#size[f] as number;
   }
 
-  /** The number of samples in bin `bin` now. */
-  count(bin: number): number {
-    return this.#counts[bin] ?? 0;
+  /** Every feature's bin counts, feature f's bin b at `binStart(f) + b`. */
+  get counts(): Uint32Array {
+    return this.#counts;
   }
 
-  push(value: number): void {
+  /** Where feature `f`'s bins start in `counts`. */
+  binStart(f: number): number {
+    return (this.#edgeStart[f] as number) + f;
+  }
+
+  /** The number of feature `f`'s samples in its bin `bin` now. */
+  count(f: number, bin: number): number {
+    return this.#counts[this.binStart(f) + bin] ?? 0;
+  }
+
+  /** A sample of feature `f`. */
+  push(f: number, value: number): void {
+    const edges = this.#edges;
+    const first = this.#edgeStart[f] as number;
+    // binIndex over this feature's edges, inlined: this runs for every feature of every run.
+    let low = first;
+    let high = this.#edgeStart[f + 1] as number;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (value < (edges[mid] as number)) high = mid;
+      else low = mid + 1;
+    }
+    const base = first + f; // feature f's bin 0 in #counts
     const counts = this.#counts;
-    const ring = this.#ring;
-    const next = this.#next;
-    const bin = binIndex(this.#edges, value);
-    if (this.#size === ring.length) (counts[ring[next] as number] as number)--;
-    else this.#size++;
-    ring[next] = bin;
-    (counts[bin] as number)++;
-    this.#next = next + 1 === ring.length ? 0 : next + 1;
+    const next = this.#next[f] as number;
+    const slot = next * this.#features + f;
+    if (this.#size[f] === this.capacity) (counts[base + (this.#ring[slot] as number)] as number)--;
+    else (this.#size[f] as number)++;
+    this.#ring[slot] = low - first;
+    (counts[base + low - first] as number)++;
+    this.#next[f] = next + 1 === this.capacity ? 0 : next + 1;
   }
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from '../types.js';
+import { BinWindows } from './bin-window.js';
 import { DriftFeature, type FeatureDivergence } from './drift-feature.js';
 import { type DriftConfig, type DriftReference, driftDefaults } from './drift-schema.js';
 
@@ -64,6 +65,8 @@ export const judgeEvery = 8;
 
 export class DriftWatch {
   readonly #features: DriftFeature[];
+  /** Every feature's window, side by side. */
+  readonly #windows: BinWindows;
   readonly #names: (string | undefined)[];
   readonly #itemMean: boolean;
   readonly #options: DriftOptions;
@@ -75,7 +78,11 @@ export class DriftWatch {
   constructor(reference: DriftReference, options: DriftOptions = driftOptions()) {
     this.#options = options;
     this.#itemMean = reference.sample === 'item-mean';
-    this.#features = reference.features.map(({ edges, proportions }) => new DriftFeature(edges, proportions, options.window));
+    this.#windows = new BinWindows(
+      reference.features.map(({ edges }) => edges),
+      options.window,
+    );
+    this.#features = reference.features.map(({ proportions }, i) => new DriftFeature(proportions, this.#windows, i));
     this.#names = reference.features.map((feature) => feature.name);
   }
 
@@ -134,11 +141,12 @@ export class DriftWatch {
     if (width > 1 && dims.at(-1) !== width) return;
     const rows = Math.floor(values.length / width);
     this.#seen += rows;
-    for (let column = 0; column < width; column++) {
-      const feature = features[column] as DriftFeature;
-      for (let i = column; i < rows * width; i += width) {
+    const windows = this.#windows;
+    // Row by row: a row's samples of every feature sit side by side in the windows.
+    for (let row = 0, i = 0; row < rows; row++) {
+      for (let column = 0; column < width; column++, i++) {
         const value = values[i] as number;
-        if (Number.isFinite(value)) feature.push(value);
+        if (Number.isFinite(value)) windows.push(column, value);
       }
     }
   }
