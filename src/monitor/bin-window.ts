@@ -58,11 +58,6 @@ export class BinWindows {
     this.logCount = Float64Array.from({ length: capacity + 1 }, (_, k) => Math.log(k));
   }
 
-  /** How many bins feature `f` has. */
-  bins(f: number): number {
-    return (this.#edgeStart[f + 1] as number) - (this.#edgeStart[f] as number) + 1;
-  }
-
   /** How many samples feature `f`'s window holds now (up to the capacity). */
   size(f: number): number {
     return this.#size[f] as number;
@@ -76,11 +71,6 @@ export class BinWindows {
   /** Where feature `f`'s bins start in `counts`. */
   binStart(f: number): number {
     return (this.#edgeStart[f] as number) + f;
-  }
-
-  /** The number of feature `f`'s samples in its bin `bin` now. */
-  count(f: number, bin: number): number {
-    return this.#counts[this.binStart(f) + bin] ?? 0;
   }
 
   /** A sample of feature `f`. */

@@ -67,9 +67,10 @@ export class DriftFeature {
     const size = this.samples;
     if (size === 0) return 0;
     if (measure === 'psi') return this.#psi(size);
+    const { counts } = this.#windows;
     let sum = 0;
     for (let bin = 0; bin < this.#expected.length; bin++) {
-      sum += jensenShannonTerm(this.#windows.count(this.#index, bin) / size, this.#expected[bin] as number);
+      sum += jensenShannonTerm((counts[this.#base + bin] as number) / size, this.#expected[bin] as number);
     }
     // Rounding can leave JS a hair below zero for identical distributions.
     return Math.max(0, sum);

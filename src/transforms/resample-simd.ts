@@ -71,7 +71,9 @@ function pack(taps: FilterWeights, pairsMultiple: number, offset = 0): Packed {
   const largest = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0);
   let bits = 22;
   while (bits > 0 && toFixed(largest, bits) > 0x7fff) bits--;
-  const pairs = Math.ceil(Math.ceil(size / 2) / pairsMultiple) * pairsMultiple;
+  /** Tap pairs for `taps` taps, rounded up to `pairsMultiple`. */
+  const pairsOf = (taps: number) => Math.ceil(Math.ceil(taps / 2) / pairsMultiple) * pairsMultiple;
+  const pairs = pairsOf(size);
   const stride = 16 + pairs * 16;
   const bytes = new Uint8Array(positions * stride);
   const view = new DataView(bytes.buffer);
@@ -79,7 +81,7 @@ function pack(taps: FilterWeights, pairsMultiple: number, offset = 0): Packed {
     const at = out * stride;
     const n = count[out] as number;
     view.setInt32(at, (start[out] as number) - offset, true);
-    view.setInt32(at + 4, Math.ceil(Math.ceil(n / 2) / pairsMultiple) * pairsMultiple, true);
+    view.setInt32(at + 4, pairsOf(n), true);
     for (let tap = 0; tap < n; tap++) {
       const w = toFixed(weights[out * size + tap] as number, bits);
       const lane = at + 16 + (tap >> 1) * 16 + (tap & 1) * 2;
