@@ -48,7 +48,7 @@ const runs = 200;
 /** V8 tiers the 14 MB wasm up on background threads for about 3 s after load here (Chromium trace). */
 const steadyAfterMs = 5_000;
 /** @type {ModelName[]} */
-const models = ['vad', 'heavy'];
+const models = (process.env.P8_MODELS ?? 'vad,heavy').split(',');
 /** Chunk sizes measured for the cache (P4, P5). */
 const chunksArg = process.argv.indexOf('--chunks');
 const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',').map(Number) : [8, 16, 32, 64]).map(
@@ -197,8 +197,7 @@ try {
     for (const model of models) {
       /** @type {(import('./shared/protocol.js').P8Result | import('./lib/summary.mjs').Failed)[]} */
       const results = [];
-      // Two sessions of one model differ by a per cent or two on their own: four pairs of
-      // sessions, two in each order of making them, so that no one pair decides the figure.
+      // Four fresh pages, each with one session that runs both sides, two of them watched first.
       for (const onFirst of [true, false, true, false]) {
         results.push(await attempt({ kind: 'p8', model, warmup, blocks: 40, onFirst }));
       }

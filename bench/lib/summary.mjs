@@ -183,18 +183,18 @@ export function summarizeP6(p6) {
 }
 
 /**
- * P8: medians of each side's round trips over the alternated blocks of both runs (each order of
- * making the two sessions). `ratio` is monitoring on ÷ off, the goal's figure: the median over
- * pairs of neighbouring blocks of their medians' ratio (`pooledRatio`: of all calls); `inferenceRatio`
- * the same for `session.run` alone in the worker, which monitoring does not touch: how far two
- * sessions differ by themselves.
+ * P8: medians of each side's round trips over the alternated blocks of every page (watched and
+ * unwatched calls of one session). `ratio` is monitoring on ÷ off, the goal's figure: the median
+ * over pairs of neighbouring blocks of their medians' ratio (`pooledRatio`: of all calls);
+ * `inferenceRatio` the same for `session.run` alone in the worker, which monitoring does not
+ * touch: the noise floor of the figure.
  *
  * @typedef {{ model: string, onMs: number, offMs: number, ratio: number, pooledRatio: number, onInferenceMs: number,
  *   offInferenceMs: number, inferenceRatio: number, onWorkerMs: number, offWorkerMs: number, calls: number }} P8Summary
  */
 
 /**
- * @param {(import('../shared/protocol.js').P8Result | Failed)[]} runs pairs of sessions made in both orders, pooled
+ * @param {(import('../shared/protocol.js').P8Result | Failed)[]} runs one page each, both block orders, pooled
  * @returns {P8Summary | Failed}
  */
 export function summarizeP8(runs) {

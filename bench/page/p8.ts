@@ -1,12 +1,11 @@
 /**
  * P8: the cost of watching. One runtime with telemetry on (beacons every second, web-vitals,
- * long frames) loads the same model twice into its worker: once with every monitor a manifest
- * can declare (NaN, ranges, drift per feature, confidence) and feedback on, once with the
- * worker's monitors off. Blocks of calls alternate between the two, so both see the same
- * machine and the same worker (two workers differ by a few per cent on their own, which would
- * drown the figure); the figure is the ratio of their median round trips. Telemetry's share of a
- * call is one timestamp pushed to a ring, paid by both; its beacons run during both. The page's
- * latency histograms are always on.
+ * long frames) loads the model with every monitor a manifest can declare (NaN, ranges, drift per
+ * feature, confidence) and feedback on. Blocks of calls alternate between watched calls and
+ * calls made with `{ monitor: false }`, which the worker's monitors, the page's metrics,
+ * latency watch, telemetry and result log all skip. Both sides run on one session in one worker:
+ * two sessions of one model differ by 2–3 % on their own (an A/A run of two sessions loaded
+ * alike showed 1.029), which would drown the figure. The beacons, sent on a timer, fall in both.
  */
 import { createRuntime, type Model } from 'webinfer';
 import { describeFile, manifestDataUrl, singleFileManifest } from '../../test/support/browser/manifests.js';
@@ -37,20 +36,14 @@ const monitoring = {
 export async function benchMonitoring(task: Extract<BenchTask, { kind: 'p8' }>): Promise<P8Result> {
   const workload = workloads[task.model];
   const file = await describeFile(workload.url);
-  const manifest = (side: string, watch: object) =>
+  const manifest = (watch: object) =>
     manifestDataUrl({
-      ...singleFileManifest(`p8-${task.model}-${side}`, '1', new URL(workload.url, location.href).href, file),
+      ...singleFileManifest(`p8-${task.model}`, '1', new URL(workload.url, location.href).href, file),
       monitoring: watch,
     });
   const rt = createRuntime({ backends: ['wasm'], telemetry: { endpoint: '/collect', intervalMs: 1_000 } });
   try {
-    // Two sessions of one model differ by a per cent or two on their own: which is made first
-    // alternates between tasks, and the runner pools them.
-    const loadOn = () => rt.load(manifest('on', monitoring[task.model]), { feedback: {} });
-    const loadOff = () => rt.load(manifest('off', { nonFinite: false }));
-    const first = task.onFirst ? await loadOn() : await loadOff();
-    const second = task.onFirst ? await loadOff() : await loadOn();
-    const [on, off] = task.onFirst ? [first, second] : [second, first];
+    const model = await rt.load(manifest(monitoring[task.model]), { feedback: {} });
     const samples = {
       on: [] as number[],
       off: [] as number[],
@@ -59,22 +52,13 @@ export async function benchMonitoring(task: Extract<BenchTask, { kind: 'p8' }>):
       onWorker: [] as number[],
       offWorker: [] as number[],
     };
-    await calls(on, workload, task.warmup);
-    await calls(off, workload, task.warmup);
+    await calls(model, workload, task.warmup, true);
+    await calls(model, workload, task.warmup, false);
     for (let b = 0; b < task.blocks; b++) {
-      // Each block starts with the other side, so neither always follows the other.
-      const order: ['on' | 'off', Model][] =
-        b % 2
-          ? [
-              ['off', off],
-              ['on', on],
-            ]
-          : [
-              ['on', on],
-              ['off', off],
-            ];
-      for (const [side, model] of order) {
-        const { roundTripMs, inferenceMs, workerMs } = await calls(model, workload, block);
+      // Each block starts with the other side (task.onFirst: the watched side first in block 0).
+      const watchedFirst = (b % 2 === 0) === task.onFirst;
+      for (const side of watchedFirst ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        const { roundTripMs, inferenceMs, workerMs } = await calls(model, workload, block, side === 'on');
         samples[side].push(...roundTripMs);
         samples[`${side}Inference`].push(...inferenceMs);
         samples[`${side}Worker`].push(...workerMs);
@@ -86,13 +70,13 @@ export async function benchMonitoring(task: Extract<BenchTask, { kind: 'p8' }>):
   }
 }
 
-async function calls(model: Model, workload: Workload, count: number) {
+async function calls(model: Model, workload: Workload, count: number, monitor: boolean) {
   const roundTripMs: number[] = [];
   const inferenceMs: number[] = [];
   const workerMs: number[] = [];
   let previous: Previous;
   for (let i = 0; i < count; i++) {
-    const { outputs, timings } = await model.runDetailed(workload.feeds(previous));
+    const { outputs, timings } = await model.runDetailed(workload.feeds(previous), { monitor });
     previous = outputs;
     roundTripMs.push(timings.roundTripMs);
     inferenceMs.push(timings.inferenceMs);

@@ -24,7 +24,7 @@ export type BenchTask =
       readonly model: ModelName;
       readonly warmup: number;
       readonly blocks: number;
-      /** Which of the two sessions is made first (the runner runs both orders). */
+      /** Whether the watched calls come first in the first block (the runner runs both orders). */
       readonly onFirst: boolean;
     }
   | { readonly kind: 'huge'; readonly x: readonly number[]; readonly y: readonly number[] }

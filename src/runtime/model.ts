@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { AbortError, InputError, isWebinferError, StateError } from '../errors.js';
+import { AbortError, InputError, isWebinferError, refuse, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { FeedbackConfig } from '../monitor/feedback-schema.js';
 import type { ResultLog, Truth } from '../monitor/result-log.js';
@@ -36,6 +36,13 @@ export interface RunOptions {
   keepInputs?: boolean;
   /** Overrides the model's run timeout (`runTimeoutMs`) for this call. */
   timeoutMs?: number;
+  /**
+   * False keeps this call out of the model's monitoring, for calls that are not the app's
+   * traffic (a warm-up, a self-test, a benchmark): its tensors are not watched, its timings and
+   * errors are not recorded or sent, it does not count toward an update's probation, and its
+   * result has no id for `feedback` (`resultId` is ''). Default true.
+   */
+  monitor?: boolean;
 }
 
 /** What `model.runDetailed` resolves to. */
@@ -113,14 +120,18 @@ export class Model {
 
   /** Like `run`, and also says where the time went. */
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
+    const { monitor = true } = options;
+    if (typeof monitor !== 'boolean') refuse('monitor', 'a boolean', monitor);
     try {
       const { anomalies, ...result } = await this.#run(given, options);
+      if (!monitor) return { ...result, resultId: '' };
       // Counted for the version that ran, which a swap may have retired since.
       const info = this.info.version === result.version ? this.info : { ...this.info, version: result.version };
       this.#observer?.ran(info, result.timings, anomalies ?? []);
       this.#updates?.observe(result.version, false, (anomalies?.length ?? 0) > 0);
       return { ...result, resultId: this.#results?.remember(result.outputs) ?? '' };
     } catch (error) {
+      if (!monitor) throw error;
       this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
       // The caller's mistakes and aborts say nothing about the model.
       if (!(error instanceof InputError || error instanceof AbortError || error instanceof StateError)) {
@@ -171,6 +182,7 @@ export class Model {
       ...(options.deadlineMs === undefined
         ? {}
         : { deadline: performance.timeOrigin + started + checkTimeout('deadlineMs', options.deadlineMs) }),
+      ...(options.monitor === false ? { monitor: false } : {}),
     };
     const call = this.#coalescer
       ? this.#coalescer.run(prepared.feeds, prepared.transfer, request, timeoutMs)

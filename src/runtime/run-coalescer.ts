@@ -67,9 +67,10 @@ export class RunCoalescer {
     }
   }
 
-  /** Whether the runs may be stacked: tensors as they are, and nothing asked of the queue. */
+  /** Whether the runs may be stacked: tensors as they are, nothing asked of the queue, all watched. */
   #stackable(list: readonly Waiting[]): boolean {
-    const plain = ({ call: { request } }: Waiting) => request.deadline === undefined && request.priority === undefined;
+    const plain = ({ call: { request } }: Waiting) =>
+      request.deadline === undefined && request.priority === undefined && request.monitor === undefined;
     return this.#stackRows > 0 && list.length > 1 && list.every(plain);
   }
 

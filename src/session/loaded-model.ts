@@ -21,6 +21,12 @@ interface Inference {
   readonly inferenceMs: number;
 }
 
+/** How one request runs: its place in the queue, and whether the model's monitors watch it. */
+export interface RunSettings extends QueueOptions {
+  /** False: the run's tensors are not watched (a warm-up, a self-test: see `RunOptions.monitor`). */
+  readonly monitor?: boolean;
+}
+
 /** A ready session in the worker, with what the page was told about it. */
 export class LoadedModel {
   readonly info: ModelInfo;
@@ -79,7 +85,7 @@ export class LoadedModel {
    * Runs the model once, when its turn in the queue comes (stacked with other requests when
    * batching is on); the reply's buffers are meant to be transferred to the page.
    */
-  async run(inputs: Inputs, options: QueueOptions = {}): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
+  async run(inputs: Inputs, options: RunSettings = {}): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
     const received = performance.now();
     if (this.#lostError) throw this.#lostError;
     const runs = this.#pipeline ? await this.#pipeline.preprocess(inputs, this.#scratch) : [inputs as Feeds];
@@ -94,12 +100,13 @@ export class LoadedModel {
   async #runPrepared(
     runs: readonly Feeds[],
     received: number,
-    options: QueueOptions,
+    options: RunSettings,
   ): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
+    const watched = options.monitor !== false;
     const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     for (const feeds of runs) validateFeeds(this.#state ? this.#state.feed(feeds) : feeds, this.info.inputs);
-    const anomalies = runs.flatMap((feeds) => this.#monitor.inputs(feeds));
+    const anomalies = watched ? runs.flatMap((feeds) => this.#monitor.inputs(feeds)) : [];
     const queued = performance.now();
     const [single] = runs;
     const result: BatchedResult =
@@ -114,7 +121,7 @@ export class LoadedModel {
     const postprocessStarted = performance.now();
     const outputs: Outputs = this.#pipeline ? this.#pipeline.postprocess(result.outputs) : result.outputs;
     const postprocessMs = this.#pipeline ? performance.now() - postprocessStarted : 0;
-    anomalies.push(...this.#monitor.outputs(result.outputs, outputs));
+    if (watched) anomalies.push(...this.#monitor.outputs(result.outputs, outputs));
     return {
       outputs,
       ...(anomalies.length > 0 ? { anomalies } : {}),
@@ -136,7 +143,7 @@ export class LoadedModel {
    * coalescer sends the runs made in one task this way. They are stacked here, into memory used
    * again for the next batch; the outputs come back whole, for the page to split.
    */
-  runStacked(parts: readonly Feeds[], options: QueueOptions = {}): ReturnType<LoadedModel['run']> {
+  runStacked(parts: readonly Feeds[], options: RunSettings = {}): ReturnType<LoadedModel['run']> {
     return this.run(stackFeeds(parts, this.#scratch), options); // `run` gives the memory back
   }
 

@@ -104,6 +104,8 @@ export interface RunRequest {
    * comparable across the page and the worker); dropped with `deadline-exceeded` after that.
    */
   readonly deadline?: number;
+  /** False: the model's monitors do not watch this run (`RunOptions.monitor`). */
+  readonly monitor?: false;
 }
 
 export interface RunReply {

@@ -6,10 +6,9 @@ import { AbortError, BackendError, StateError, serializeError } from '../errors.
 import { meterProgress } from '../lib/meter-progress.js';
 import { throttleProgress } from '../lib/throttle-progress.js';
 import { type Wire, withTransfer } from '../lib/wire.js';
-import type { LoadedModel } from '../session/loaded-model.js';
+import type { LoadedModel, RunSettings } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
-import type { QueueOptions } from '../session/request-queue.js';
 import { assertWasmAllowed } from '../session/wasm-policy.js';
 import type { LoadRequest, RunReply, RunRequest, WorkerApi, WorkerEvent } from './api.js';
 import { checkManifest } from './check-manifest.js';
@@ -107,16 +106,17 @@ export function createHost(): WorkerApi {
   const runOne = async (
     handle: number,
     request: RunRequest | undefined,
-    run: (model: LoadedModel, queueing: QueueOptions | undefined) => ReturnType<LoadedModel['run']>,
+    run: (model: LoadedModel, settings: RunSettings | undefined) => ReturnType<LoadedModel['run']>,
   ) => {
     await rebuilding.get(handle);
-    const queueing = request && {
+    const settings = request && {
       id: request.callId,
       ...(request.priority === undefined ? {} : { priority: request.priority }),
       ...(request.deadline === undefined ? {} : { deadlineMs: request.deadline - (performance.timeOrigin + performance.now()) }),
+      ...(request.monitor === false ? { monitor: false } : {}),
     };
     const model = modelFor(handle);
-    const { buffers, ...reply } = await run(model, queueing);
+    const { buffers, ...reply } = await run(model, settings);
     return { reply: { ...reply, version: model.info.version } as RunReply, buffers };
   };
 
@@ -155,12 +155,12 @@ export function createHost(): WorkerApi {
     },
 
     async run(handle, inputs, request) {
-      const { reply, buffers } = await runOne(handle, request, (model, queueing) => model.run(inputs, queueing));
+      const { reply, buffers } = await runOne(handle, request, (model, settings) => model.run(inputs, settings));
       return withTransfer(reply, buffers);
     },
 
     async runStacked(handle, parts, request) {
-      const { reply, buffers } = await runOne(handle, request, (model, queueing) => model.runStacked(parts, queueing));
+      const { reply, buffers } = await runOne(handle, request, (model, settings) => model.runStacked(parts, settings));
       return withTransfer(reply, buffers);
     },
 
@@ -169,7 +169,7 @@ export function createHost(): WorkerApi {
       // All queued before any runs: the batcher sees them together.
       const outcomes = await Promise.all(
         calls.map(({ inputs, request }) =>
-          runOne(handle, request, (model, queueing) => model.run(inputs, queueing)).then(
+          runOne(handle, request, (model, settings) => model.run(inputs, settings)).then(
             (ran): Wire<RunReply> => {
               buffers.push(...ran.buffers);
               return { ok: true, value: ran.reply };

@@ -73,3 +73,22 @@ test('a latency spike (the worker held for 300 ms) after a steady stream is an a
   expect(spikes.at(-1)).toMatchObject({ model: 'mlp', tensor: '(call)', details: { ms: timings.roundTripMs } });
   await own.close();
 });
+
+test('{ monitor: false } keeps a call out of monitoring: no anomaly, no metrics, no result id', async () => {
+  const model = await monitored();
+  events.length = 0;
+  const runsBefore = () => rt.metrics().models.find((m) => m.model === 'mlp-tabular')?.runs ?? 0;
+  const before = runsBefore();
+  const unwatched = await model.runDetailed(tensor([0, Number.NaN, 1, 0]), { monitor: false });
+  expect(unwatched.resultId).toBe('');
+  expect(events).toEqual([]);
+  expect(runsBefore()).toBe(before);
+  // The same call watched is seen at once.
+  const watched = await model.runDetailed(tensor([0, Number.NaN, 1, 0]));
+  expect(watched.resultId).not.toBe('');
+  expect(runsBefore()).toBe(before + 1);
+  await expect(model.run(tensor([0, 0, 0, 0]), { monitor: 'no' as unknown as boolean })).rejects.toMatchObject({
+    code: 'invalid-options',
+    details: { option: 'monitor', expected: 'a boolean' },
+  });
+});
