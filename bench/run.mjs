@@ -47,8 +47,8 @@ const warmup = 50;
 const runs = 200;
 /** V8 tiers the 14 MB wasm up on background threads for about 3 s after load here (Chromium trace). */
 const steadyAfterMs = 5_000;
-/** @type {ModelName[]} */
-const models = (process.env.P8_MODELS ?? 'vad,heavy').split(',');
+/** The models P2, P3 and P8 run on; `BENCH_MODELS=heavy` runs one of them. */
+const models = /** @type {ModelName[]} */ ((process.env.BENCH_MODELS ?? 'vad,heavy').split(','));
 /** Chunk sizes measured for the cache (P4, P5). */
 const chunksArg = process.argv.indexOf('--chunks');
 const chunkSizes = (chunksArg > 0 ? (process.argv[chunksArg + 1] ?? '').split(',').map(Number) : [8, 16, 32, 64]).map(
