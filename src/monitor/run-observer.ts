@@ -10,7 +10,9 @@ import { warnIfNotIsolated } from './single-thread-warning.js';
 
 /** What a `Model` tells its runtime of each call. */
 export interface RunObserver {
-  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void;
+  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }): void;
+  /** What the worker's monitors found in a run, told after its reply. */
+  noticed(info: ModelInfo, anomalies: readonly Anomaly[]): void;
   failed(info: ModelInfo, code: string): void;
   /** `model.feedback`: a prediction of `output` judged against the truth. */
   judged(info: ModelInfo, judged: Judged, config: FeedbackConfig, output: string): void;
@@ -61,11 +63,15 @@ export class RuntimeObserver implements RunObserver {
     );
   }
 
-  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }, anomalies: readonly Anomaly[]): void {
+  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }): void {
     this.#metrics.recordRun(labelsOf(info), timings);
     this.#onRun?.(timings.roundTripMs);
     const spike = this.#watch(info).latency(timings.roundTripMs);
-    this.#emit(info, spike ? [...anomalies, spike] : anomalies);
+    if (spike) this.#emit(info, [spike]);
+  }
+
+  noticed(info: ModelInfo, anomalies: readonly Anomaly[]): void {
+    this.#emit(info, anomalies);
   }
 
   failed(info: ModelInfo, code: string): void {

@@ -7,7 +7,7 @@ import type { Supervisor } from './supervisor.js';
 
 export { checkUpdate } from './check-update.js';
 
-import { Probation, type ProbationSettings } from './update-probation.js';
+import { Probation, type ProbationSettings, type Verdict } from './update-probation.js';
 import type { RollbackEvent, UpdateCheckResult, UpdateTrigger } from './update-types.js';
 
 /**
@@ -171,10 +171,19 @@ export class UpdateWatcher {
   }
 
   /** One call's outcome on `version`: judged while that version is on probation. */
-  observe(version: string, failed: boolean, anomalous: boolean): void {
+  observe(version: string, failed: boolean): void {
+    this.#judge(version, (probation) => probation.add(failed));
+  }
+
+  /** A call on `version` showed anomalies (told after its reply). */
+  noticed(version: string): void {
+    this.#judge(version, (probation) => probation.addAnomalous());
+  }
+
+  #judge(version: string, add: (probation: Probation) => Verdict | undefined): void {
     const probation = this.#probation;
     if (!probation || probation.version !== version) return;
-    const verdict = probation.add(failed, anomalous);
+    const verdict = add(probation);
     if (verdict === undefined) return;
     this.#probation = undefined;
     if (verdict === 'passed') return;

@@ -99,6 +99,7 @@ export class Model {
     this.#results = options.observer?.track(info);
     this.#updates = options.updates;
     this.#coalescer = options.coalescer;
+    if (this.#observer || this.#updates) supervisor.onAnomalies(key, (version, found) => this.#noticed(version, found));
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -125,20 +126,32 @@ export class Model {
     try {
       const { anomalies, ...result } = await this.#run(given, options);
       if (!monitor) return { ...result, resultId: '' };
-      // Counted for the version that ran, which a swap may have retired since.
-      const info = this.info.version === result.version ? this.info : { ...this.info, version: result.version };
-      this.#observer?.ran(info, result.timings, anomalies ?? []);
-      this.#updates?.observe(result.version, false, (anomalies?.length ?? 0) > 0);
+      this.#observer?.ran(this.#infoFor(result.version), result.timings);
+      // Its outputs' anomalies before the call is counted: a probation judges the two together.
+      if (anomalies) this.#noticed(result.version, anomalies);
+      this.#updates?.observe(result.version, false);
       return { ...result, resultId: this.#results?.remember(result.outputs) ?? '' };
     } catch (error) {
       if (!monitor) throw error;
       this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
       // The caller's mistakes and aborts say nothing about the model.
       if (!(error instanceof InputError || error instanceof AbortError || error instanceof StateError)) {
-        this.#updates?.observe(this.info.version, true, false);
+        this.#updates?.observe(this.info.version, true);
       }
       throw error;
     }
+  }
+
+  /** What the worker's monitors found in a run of `version`: its outputs' with its reply, its inputs' after. */
+  #noticed(version: string, anomalies: readonly Anomaly[]): void {
+    this.#observer?.noticed(this.#infoFor(version), anomalies);
+    this.#updates?.noticed(version);
+  }
+
+  /** The info of `version`, which ran, though a swap may have retired it since: counted for it. */
+  #infoFor(version: string): ModelInfo {
+    const info = this.info;
+    return info.version === version ? info : { ...info, version };
   }
 
   /**

@@ -2,7 +2,7 @@ import { BackendError, isWebinferError, StateError, WorkerError } from '../error
 import type { Emitter } from '../lib/emitter.js';
 import { RestartBudget, type RestartPolicy } from '../lib/restart-budget.js';
 import type { Wire } from '../lib/wire.js';
-import type { ModelInfo, ReloadedModel, RuntimeEvents, WorkerRestartEvent } from '../types.js';
+import type { Anomaly, ModelInfo, ReloadedModel, RuntimeEvents, WorkerRestartEvent } from '../types.js';
 import type { LoadReply, LoadRequest, WorkerEvent } from '../worker/api.js';
 import { type CallOptions, WorkerConnection, type WorkerRemote } from './worker-connection.js';
 
@@ -26,6 +26,8 @@ interface Adopted {
   handle: number;
   /** Why its calls fail: a restart could not load it again, or its lost device had no replacement. */
   failure?: WorkerError | BackendError | undefined;
+  /** Told what its monitors found in a run (see `onAnomalies`). */
+  anomalies?: ((version: string, anomalies: readonly Anomaly[]) => void) | undefined;
 }
 
 /**
@@ -138,6 +140,15 @@ export class Supervisor {
   }
 
   /**
+   * Tells `listener` what the worker's monitors of model `key` find in its runs: an event that
+   * follows a run's reply, since they watch a run once its reply has gone.
+   */
+  onAnomalies(key: number, listener: (version: string, anomalies: readonly Anomaly[]) => void): void {
+    const model = this.#models.get(key);
+    if (model) model.anomalies = listener;
+  }
+
+  /**
    * Forgets the model `key` and releases its session, unless its worker is gone already. The
    * worker's last model gone, the worker itself is ended when the recycling settings say so: the
    * unit of cleanup, since wasm memory never shrinks.
@@ -177,7 +188,7 @@ export class Supervisor {
         heartbeatMs: this.#options.heartbeatMs,
         onEvent: (event) => {
           if (this.#connection !== connection) return;
-          connection.backgroundWork(event.type === 'rebuild-started' ? 1 : -1);
+          if (event.type !== 'anomalies') connection.backgroundWork(event.type === 'rebuild-started' ? 1 : -1);
           this.#onWorkerEvent(event);
         },
         onLost: (error) => {
@@ -191,10 +202,14 @@ export class Supervisor {
     return this.#connection;
   }
 
-  /** A model moved off a lost GPU device, or could not be: its info and calls follow. */
+  /** What a model's monitors found; or a model moved off a lost GPU device, or could not be: its info and calls follow. */
   #onWorkerEvent(event: WorkerEvent): void {
     const model = [...this.#models.values()].find((m) => m.handle === event.handle);
     if (!model || event.type === 'rebuild-started') return;
+    if (event.type === 'anomalies') {
+      model.anomalies?.(event.version, event.anomalies);
+      return;
+    }
     const { id, version, backend: from } = model.info;
     if (event.type === 'backend-change') {
       model.info = event.info;

@@ -30,11 +30,23 @@ export class Probation {
   }
 
   /** Adds one call; its verdict once there is one. */
-  add(failed: boolean, anomalous: boolean): Verdict | undefined {
-    const { runs, maxErrorRate, maxAnomalyRate } = this.#settings;
+  add(failed: boolean): Verdict | undefined {
     this.#runs++;
     if (failed) this.#errors++;
-    if (anomalous) this.#anomalous++;
+    return this.#verdict();
+  }
+
+  /**
+   * One of its calls showed anomalies: the worker's monitors tell so after the call's reply, so
+   * the last call's may come after the verdict `passed`, and count for nothing.
+   */
+  addAnomalous(): Verdict | undefined {
+    this.#anomalous++;
+    return this.#verdict();
+  }
+
+  #verdict(): Verdict | undefined {
+    const { runs, maxErrorRate, maxAnomalyRate } = this.#settings;
     if (this.#errors > maxErrorRate * runs) return 'errors';
     if (this.#anomalous > maxAnomalyRate * runs) return 'anomalies';
     return this.#runs >= runs ? 'passed' : undefined;

@@ -2,7 +2,7 @@ import { AbortError, isWebinferError, ModelError } from '../errors.js';
 import { RunMonitor } from '../monitor/detect.js';
 import type { Pipeline } from '../transforms/pipeline.js';
 import { stackRuns } from '../transforms/stack-runs.js';
-import type { Feeds, Inputs, ModelInfo, Outputs, Tensors } from '../types.js';
+import type { Anomaly, Feeds, Inputs, ModelInfo, Outputs, Tensors } from '../types.js';
 import type { RunReply } from '../worker/api.js';
 import { stackFeeds } from './batch-feeds.js';
 import { type BatchedResult, Batcher, type BatchingOptions } from './batcher.js';
@@ -13,6 +13,7 @@ import { type QueueOptions, RequestQueue } from './request-queue.js';
 import { ScratchBuffers } from './scratch-buffers.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 import { validateFeeds } from './validate-feeds.js';
+import { WatchLater } from './watch-later.js';
 
 /** One `session.run`, with its outputs copied out of onnxruntime-web. */
 interface Inference {
@@ -20,6 +21,9 @@ interface Inference {
   readonly prepareMs: number;
   readonly inferenceMs: number;
 }
+
+/** A run's reply as the worker sends it (the page adds the version), and the buffers it transfers. */
+export type WorkerRunReply = Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] };
 
 /** How one request runs: its place in the queue, and whether the model's monitors watch it. */
 export interface RunSettings extends QueueOptions {
@@ -44,6 +48,10 @@ export class LoadedModel {
   readonly #monitor: RunMonitor;
   /** Memory batches are stacked and images preprocessed into, used again from one run to the next. */
   readonly #scratch = new ScratchBuffers();
+  /** Runs whose replies have gone, for the monitors to watch their inputs. */
+  readonly #watching = new WatchLater();
+  /** Told what the monitors found in a run's inputs, after its reply (the host sends it to the page). */
+  onAnomalies: (anomalies: readonly Anomaly[]) => void = () => undefined;
 
   /**
    * With `batching`, concurrent requests are stacked into one run (the caller checked the model
@@ -83,30 +91,49 @@ export class LoadedModel {
 
   /**
    * Runs the model once, when its turn in the queue comes (stacked with other requests when
-   * batching is on); the reply's buffers are meant to be transferred to the page.
+   * batching is on); the reply's buffers are meant to be transferred to the page. The monitors
+   * watch the outputs before the reply, while they are at hand, and the inputs once the reply
+   * has gone (`WatchLater`): what they find there reaches `onAnomalies`.
    */
-  async run(inputs: Inputs, options: RunSettings = {}): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
+  async run(inputs: Inputs, options: RunSettings = {}): Promise<WorkerRunReply> {
     const received = performance.now();
+    // The runs before this one are watched first, in order, and their memory is free again.
+    this.#watching.flush();
     if (this.#lostError) throw this.#lostError;
     const runs = this.#pipeline ? await this.#pipeline.preprocess(inputs, this.#scratch) : [inputs as Feeds];
+    let reply: WorkerRunReply;
     try {
-      return await this.#runPrepared(runs, received, options);
+      reply = await this.#runPrepared(runs, received, options);
+    } catch (error) {
+      this.#giveBack(runs);
+      throw error;
+    }
+    if (options.monitor === false) this.#giveBack(runs);
+    else this.#watching.add(() => this.#watchInputs(runs));
+    return reply;
+  }
+
+  /** What the monitors find in a run's inputs, after its reply; their memory free again after. */
+  #watchInputs(runs: readonly Feeds[]): void {
+    try {
+      const found: Anomaly[] = [];
+      for (const feeds of runs) found.push(...this.#monitor.inputs(feeds));
+      if (found.length > 0) this.onAnomalies(found);
     } finally {
-      // Tensors preprocessing made in reused memory: free again once the session has run.
-      for (const feeds of runs) this.#scratch.give(feeds);
+      this.#giveBack(runs);
     }
   }
 
-  async #runPrepared(
-    runs: readonly Feeds[],
-    received: number,
-    options: RunSettings,
-  ): Promise<Omit<RunReply, 'version'> & { buffers: ArrayBuffer[] }> {
+  /** Tensors preprocessing or stacking made in reused memory: free again once nothing reads them. */
+  #giveBack(runs: readonly Feeds[]): void {
+    for (const feeds of runs) this.#scratch.give(feeds);
+  }
+
+  async #runPrepared(runs: readonly Feeds[], received: number, options: RunSettings): Promise<WorkerRunReply> {
     const watched = options.monitor !== false;
     const preprocessMs = this.#pipeline ? performance.now() - received : 0;
     // Checked on the page too; checked again here because the worker is the last line before wasm.
     for (const feeds of runs) validateFeeds(this.#state ? this.#state.feed(feeds) : feeds, this.info.inputs);
-    const anomalies = watched ? runs.flatMap((feeds) => this.#monitor.inputs(feeds)) : [];
     const queued = performance.now();
     const [single] = runs;
     const result: BatchedResult =
@@ -121,7 +148,8 @@ export class LoadedModel {
     const postprocessStarted = performance.now();
     const outputs: Outputs = this.#pipeline ? this.#pipeline.postprocess(result.outputs) : result.outputs;
     const postprocessMs = this.#pipeline ? performance.now() - postprocessStarted : 0;
-    if (watched) anomalies.push(...this.#monitor.outputs(result.outputs, outputs));
+    // The outputs are watched now, before the reply takes their buffers; the inputs after it.
+    const anomalies = watched ? this.#monitor.outputs(result.outputs, outputs) : [];
     return {
       outputs,
       ...(anomalies.length > 0 ? { anomalies } : {}),
@@ -143,7 +171,7 @@ export class LoadedModel {
    * coalescer sends the runs made in one task this way. They are stacked here, into memory used
    * again for the next batch; the outputs come back whole, for the page to split.
    */
-  runStacked(parts: readonly Feeds[], options: RunSettings = {}): ReturnType<LoadedModel['run']> {
+  runStacked(parts: readonly Feeds[], options: RunSettings = {}): Promise<WorkerRunReply> {
     return this.run(stackFeeds(parts, this.#scratch), options); // `run` gives the memory back
   }
 

@@ -18,6 +18,8 @@ export class ScratchBuffers {
   readonly #free: ArrayBuffer[] = [];
   /** Buffers handed out and not yet given back: the only ones `give` takes. */
   readonly #lent = new WeakSet<ArrayBuffer>();
+  /** How many of them: none, and `give` has nothing to look for (the common run, fed as it came). */
+  #lentCount = 0;
   #keptBytes = 0;
 
   /** `length` elements of `like`'s type, on a buffer used before when a free one is large enough. */
@@ -32,6 +34,7 @@ export class ScratchBuffers {
     const [buffer = new ArrayBuffer(bytes)] = best < 0 ? [] : this.#free.splice(best, 1);
     if (best >= 0) this.#keptBytes -= buffer.byteLength;
     this.#lent.add(buffer);
+    this.#lentCount++;
     return new Type(buffer, 0, length);
   }
 
@@ -40,10 +43,12 @@ export class ScratchBuffers {
    * them; any other buffer, a caller's own, is left alone.
    */
   give(feeds: Feeds): void {
+    if (this.#lentCount === 0) return;
     for (const tensor of Object.values(feeds)) {
       const { buffer } = tensor.data as Numeric;
       if (!(buffer instanceof ArrayBuffer) || !this.#lent.has(buffer)) continue;
       this.#lent.delete(buffer);
+      this.#lentCount--;
       // Detached (transferred after all) or too much kept already: left to the garbage collector.
       if (buffer.byteLength === 0 || this.#keptBytes + buffer.byteLength > keptBytesLimit) continue;
       this.#free.push(buffer);

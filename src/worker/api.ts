@@ -92,7 +92,17 @@ export type WorkerEvent =
   /** The model `handle` now runs elsewhere (its WebGPU device was lost): its new `info`. */
   | { readonly type: 'backend-change'; readonly handle: number; readonly info: ModelInfo; readonly reason: string }
   /** The model `handle` lost its backend and could not be rebuilt: its calls fail. */
-  | { readonly type: 'rebuild-failed'; readonly handle: number; readonly reason: string };
+  | { readonly type: 'rebuild-failed'; readonly handle: number; readonly reason: string }
+  /**
+   * What the monitors of model `handle` (at `version`) found in a run's inputs, sent after that
+   * run's reply: they watch the inputs once the reply has gone (see `WatchLater`).
+   */
+  | {
+      readonly type: 'anomalies';
+      readonly handle: number;
+      readonly version: string;
+      readonly anomalies: readonly Anomaly[];
+    };
 
 /** How one run is queued in the worker. */
 export interface RunRequest {
@@ -113,7 +123,10 @@ export interface RunReply {
   /** The version of the model that ran (a model updated in the field changes version). */
   readonly version: string;
   readonly timings: RunTimings;
-  /** What the model's monitoring saw in this run, when anything. */
+  /**
+   * What the monitors saw in this run's outputs, when anything (its inputs are watched after
+   * the reply: their findings follow as an `anomalies` event).
+   */
   readonly anomalies?: readonly Anomaly[];
 }
 

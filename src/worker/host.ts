@@ -77,7 +77,7 @@ export function createHost(): WorkerApi {
       ).then(
         ({ model: next }) => {
           if (!models.has(handle)) return void next.release();
-          models.set(handle, next);
+          keep(handle, next);
           notify?.({ type: 'backend-change', handle, info: next.info, reason: `WebGPU device lost: ${reason}` });
         },
         (error: unknown) => {
@@ -91,6 +91,12 @@ export function createHost(): WorkerApi {
       );
       void model.releaseWhenSettled();
     }
+  };
+
+  /** Holds `model` as `handle`; what its monitors find goes to the page as an event. */
+  const keep = (handle: number, model: LoadedModel): void => {
+    models.set(handle, model);
+    model.onAnomalies = (anomalies) => notify?.({ type: 'anomalies', handle, version: model.info.version, anomalies });
   };
 
   const modelFor = (handle: number): LoadedModel => {
@@ -141,7 +147,7 @@ export function createHost(): WorkerApi {
           report,
         });
         const handle = nextHandle++;
-        models.set(handle, model);
+        keep(handle, model);
         requests.set(handle, request);
         if (model.info.backend === 'webgpu') watchDevice();
         report?.({ stage: 'ready', loaded: model.info.bytes, total: model.info.bytes });

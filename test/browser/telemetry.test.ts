@@ -1,4 +1,4 @@
-import { afterAll, afterEach, expect, inject, test } from 'vitest';
+import { afterAll, afterEach, expect, inject, test, vi } from 'vitest';
 import type { Beacon, Runtime, RuntimeOptions } from '../../src/index.js';
 import { models } from '../support/browser/models.js';
 import { mlpExternalManifest, mlpManifest, updateScenario } from '../support/browser/update-server.js';
@@ -115,10 +115,16 @@ test('30: a batch past 32 KiB goes as several beacons under it; what was cut is 
   const at = endpoint();
   const rt = withTelemetry({ endpoint: at.collect }, { anomalies: { intervalMs: 0 } });
   let events = 0;
-  rt.on('anomaly', () => events++);
+  let nonFinite = 0;
+  rt.on('anomaly', (event) => {
+    events++;
+    if (event.kind === 'non-finite') nonFinite++;
+  });
   const model = await rt.load(models.mlpManifest);
   // NaN in, NaN out: two anomalies a run, every one an event (no rate limit here).
   for (let i = 0; i < 150; i++) await model.run(x([Number.NaN, 1, 2, 3]));
+  // The worker's monitors tell of a run's input anomalies just after its reply.
+  await vi.waitFor(() => expect(nonFinite).toBe(300));
   await rt.flushTelemetry();
   const arrivals = await at.arrivals();
   expect(arrivals.length).toBeGreaterThanOrEqual(2);
@@ -172,7 +178,10 @@ test('OTLP: metrics and logs as OTLP/HTTP JSON that the OTLP protobuf definition
   const rt = withTelemetry({ endpoint: `${at.base}/?token=s3cret`, transport: 'otlp' });
   const model = await rt.load(models.mlpManifest);
   for (let i = 0; i < 5; i++) await model.run(x([i, 1, 2, 3]));
+  // The worker's monitors tell of a run's anomalies just after its reply.
+  const noticed = new Promise((resolve) => rt.on('anomaly', resolve));
   await model.run(x([Number.NaN, 1, 2, 3]));
+  await noticed;
   await rt.flushTelemetry();
   const arrivals = await at.arrivals();
   expect(arrivals.map((a) => [a.path, a.query, a.contentType, a.otlpError])).toEqual([

@@ -7,7 +7,11 @@ describe('Probation', () => {
 
   test('passes once `runs` calls ran within both rates', () => {
     const probation = new Probation('2.0.0', settings);
-    const verdicts = Array.from({ length: 10 }, (_, i) => probation.add(i === 0, i < 3));
+    const verdicts = Array.from({ length: 10 }, (_, i) => {
+      const verdict = probation.add(i === 0);
+      // The worker's monitors tell of a call's anomalies after its reply.
+      return i < 3 ? probation.addAnomalous() : verdict;
+    });
     expect(verdicts.slice(0, 9)).toEqual(Array(9).fill(undefined));
     expect(verdicts[9]).toBe('passed');
     expect(probation.figures).toEqual({ runs: 10, errors: 1, anomalous: 3 });
@@ -15,13 +19,16 @@ describe('Probation', () => {
 
   test('fails at the first call that puts the count past the rate over all runs', () => {
     const errors = new Probation('2.0.0', settings);
-    expect([errors.add(true, false), errors.add(true, false)]).toEqual([undefined, 'errors']);
+    expect([errors.add(true), errors.add(true)]).toEqual([undefined, 'errors']);
     const anomalies = new Probation('2.0.0', settings);
-    const verdicts = Array.from({ length: 4 }, () => anomalies.add(false, true));
+    const verdicts = Array.from({ length: 4 }, () => {
+      anomalies.add(false);
+      return anomalies.addAnomalous();
+    });
     expect(verdicts).toEqual([undefined, undefined, undefined, 'anomalies']);
   });
 
   test('a rate of 0 fails at the first failure', () => {
-    expect(new Probation('2.0.0', { runs: 50, maxErrorRate: 0, maxAnomalyRate: 1 }).add(true, false)).toBe('errors');
+    expect(new Probation('2.0.0', { runs: 50, maxErrorRate: 0, maxAnomalyRate: 1 }).add(true)).toBe('errors');
   });
 });
