@@ -75,23 +75,41 @@ export class BinWindows {
 
   /** A sample of feature `f`. */
   push(f: number, value: number): void {
+    this.#push(f, value, this.#edges, this.#edgeStart, this.#counts, this.#ring);
+  }
+
+  /**
+   * A row's samples of every feature, feature f's at `values[start + f]`; values that are not
+   * finite are skipped. One call for all of a row: a 256-feature tensor pushes per run.
+   */
+  pushRow(values: ArrayLike<number>, start: number): void {
     const edges = this.#edges;
-    const first = this.#edgeStart[f] as number;
+    const edgeStart = this.#edgeStart;
+    const counts = this.#counts;
+    const ring = this.#ring;
+    for (let f = 0; f < this.#features; f++) {
+      const value = values[start + f] as number;
+      if (value - value === 0) this.#push(f, value, edges, edgeStart, counts, ring); // not NaN nor ±∞
+    }
+  }
+
+  /** `push`, with the arrays in hand. */
+  #push(f: number, value: number, edges: Float64Array, edgeStart: Int32Array, counts: Uint32Array, ring: Uint8Array): void {
+    const first = edgeStart[f] as number;
     // binIndex over this feature's edges, inlined: this runs for every feature of every run.
     let low = first;
-    let high = this.#edgeStart[f + 1] as number;
+    let high = edgeStart[f + 1] as number;
     while (low < high) {
       const mid = (low + high) >>> 1;
       if (value < (edges[mid] as number)) high = mid;
       else low = mid + 1;
     }
-    const base = first + f; // feature f's bin 0 in #counts
-    const counts = this.#counts;
+    const base = first + f; // feature f's bin 0 in counts
     const next = this.#next[f] as number;
     const slot = next * this.#features + f;
-    if (this.#size[f] === this.capacity) (counts[base + (this.#ring[slot] as number)] as number)--;
+    if (this.#size[f] === this.capacity) (counts[base + (ring[slot] as number)] as number)--;
     else (this.#size[f] as number)++;
-    this.#ring[slot] = low - first;
+    ring[slot] = low - first;
     (counts[base + low - first] as number)++;
     this.#next[f] = next + 1 === this.capacity ? 0 : next + 1;
   }

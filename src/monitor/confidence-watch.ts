@@ -28,23 +28,29 @@ export function isLowConfidence(
   scores: ArrayLike<number>,
   { min, margin, start = 0, end = scores.length }: { min: number; margin: number; start?: number; end?: number },
 ): boolean {
-  const [first, second] = topTwo(scores, start, end);
-  return !(first >= min) || first - second < margin;
+  return lowConfidence(scores, start, end, min, margin) !== undefined;
 }
 
-/** The highest and second-highest score (NaN ranks lowest; a lone score's runner-up is -∞). */
-function topTwo(scores: ArrayLike<number>, start: number, end: number): [number, number] {
+/** The top two scores of an unsure row (see {@link isLowConfidence}); undefined for a sure one. */
+function lowConfidence(
+  scores: ArrayLike<number>,
+  start: number,
+  end: number,
+  min: number,
+  margin: number,
+): [number, number] | undefined {
+  // The highest and second-highest score (NaN ranks lowest; a lone score's runner-up is -∞).
   let first = Number.NaN;
   let second = Number.NEGATIVE_INFINITY;
   for (let i = start; i < end; i++) {
     const score = scores[i] as number;
-    if (Number.isNaN(score)) continue;
+    if (!(score > second)) continue; // NaN, or no higher than the runner-up: changes nothing
     if (Number.isNaN(first) || score > first) {
       if (!Number.isNaN(first)) second = first;
       first = score;
-    } else if (score > second) second = score;
+    } else second = score;
   }
-  return [first, second];
+  return !(first >= min) || first - second < margin ? [first, second] : undefined;
 }
 
 /**
@@ -79,7 +85,8 @@ export function collapseCount(rows: number, expected: number): number {
  */
 export class ConfidenceWatch {
   readonly #output: string;
-  readonly #thresholds: { min: number; margin: number };
+  readonly #min: number;
+  readonly #margin: number;
   readonly #expected: number;
   readonly #ring: Uint8Array;
   #next = 0;
@@ -90,7 +97,8 @@ export class ConfidenceWatch {
 
   constructor(config: ConfidenceConfig) {
     this.#output = config.output;
-    this.#thresholds = { min: config.min ?? confidenceDefaults.min, margin: config.margin ?? confidenceDefaults.margin };
+    this.#min = config.min ?? confidenceDefaults.min;
+    this.#margin = config.margin ?? confidenceDefaults.margin;
     this.#expected = config.expected ?? confidenceDefaults.expected;
     this.#ring = new Uint8Array(config.window ?? confidenceDefaults.window);
   }
@@ -116,14 +124,15 @@ export class ConfidenceWatch {
 
   /** Counts one row in; its top two scores when it is unsure. */
   #row(scores: ArrayLike<number>, start: number, end: number): [number, number] | undefined {
-    const low = isLowConfidence(scores, { ...this.#thresholds, start, end });
+    const unsure = lowConfidence(scores, start, end, this.#min, this.#margin);
+    const low = unsure ? 1 : 0;
     const ring = this.#ring;
     if (this.#rows === ring.length) this.#low -= ring[this.#next] as number;
     else this.#rows++;
-    ring[this.#next] = low ? 1 : 0;
-    this.#low += low ? 1 : 0;
+    ring[this.#next] = low;
+    this.#low += low;
     this.#next = (this.#next + 1) % ring.length;
-    return low ? topTwo(scores, start, end) : undefined;
+    return unsure;
   }
 
   #judge(last: [number, number] | undefined): Anomaly | undefined {
@@ -131,7 +140,8 @@ export class ConfidenceWatch {
     if (rows < Math.min(confidenceMinRows, this.#ring.length)) return undefined;
     if (this.#bound.rows !== rows) this.#bound = { rows, count: collapseCount(rows, this.#expected) };
     if (this.#low < this.#bound.count) return undefined;
-    const { min, margin } = this.#thresholds;
+    const min = this.#min;
+    const margin = this.#margin;
     const rate = this.#low / rows;
     const percent = (x: number) => `${(x * 100).toFixed(0)} %`;
     // The latest unsure row's scores, when this run had one: what "unsure" looked like.

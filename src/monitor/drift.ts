@@ -141,14 +141,8 @@ export class DriftWatch {
     if (width > 1 && dims.at(-1) !== width) return;
     const rows = Math.floor(values.length / width);
     this.#seen += rows;
-    const windows = this.#windows;
     // Row by row: a row's samples of every feature sit side by side in the windows.
-    for (let row = 0, i = 0; row < rows; row++) {
-      for (let column = 0; column < width; column++, i++) {
-        const value = values[i] as number;
-        if (Number.isFinite(value)) windows.push(column, value);
-      }
-    }
+    for (let row = 0; row < rows; row++) this.#windows.pushRow(values, row * width);
   }
 
   #observeItems(values: ArrayLike<number>, dims: readonly number[]): void {
