@@ -4,7 +4,7 @@ import { AccuracyWatch, type Judged } from './accuracy-watch.js';
 import { AnomalyLimiter } from './anomaly-limiter.js';
 import type { FeedbackConfig } from './feedback-schema.js';
 import { LatencyWatch } from './latency-watch.js';
-import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
+import { labelsOf, type MetricLabels, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
 import { ResultLog } from './result-log.js';
 import { warnIfNotIsolated } from './single-thread-warning.js';
 
@@ -29,6 +29,8 @@ export class RuntimeObserver implements RunObserver {
   readonly #metrics = new MetricsRegistry();
   readonly #limiter: AnomalyLimiter;
   readonly #watches = new Map<string, LatencyWatch>();
+  /** Each info object's labels and latency watch, found once: a call needs both (P8). */
+  readonly #tracked = new WeakMap<ModelInfo, { readonly labels: MetricLabels; readonly watch: LatencyWatch }>();
   readonly #accuracy = new Map<string, AccuracyWatch>();
   readonly #events: Emitter<RuntimeEvents>;
   readonly #onRun: ((roundTripMs: number) => void) | undefined;
@@ -64,9 +66,14 @@ export class RuntimeObserver implements RunObserver {
   }
 
   ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }): void {
-    this.#metrics.recordRun(labelsOf(info), timings);
+    let tracked = this.#tracked.get(info);
+    if (!tracked) {
+      tracked = { labels: labelsOf(info), watch: this.#watch(info) };
+      this.#tracked.set(info, tracked);
+    }
+    this.#metrics.recordRun(tracked.labels, timings);
     this.#onRun?.(timings.roundTripMs);
-    const spike = this.#watch(info).latency(timings.roundTripMs);
+    const spike = tracked.watch.latency(timings.roundTripMs);
     if (spike) this.#emit(info, [spike]);
   }
 
