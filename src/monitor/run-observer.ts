@@ -1,31 +1,20 @@
 import type { Emitter } from '../lib/emitter.js';
+import type { UpdateWatcher } from '../runtime/model-updates.js';
 import type { Anomaly, LoadTimings, ModelInfo, RunTimings, RuntimeEvents } from '../types.js';
 import { AccuracyWatch, type Judged } from './accuracy-watch.js';
 import { AnomalyLimiter } from './anomaly-limiter.js';
 import type { FeedbackConfig } from './feedback-schema.js';
 import { LatencyWatch } from './latency-watch.js';
 import { labelsOf, type MetricLabels, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
-import { ResultLog } from './result-log.js';
+import { ModelWatch } from './model-watch.js';
 import { warnIfNotIsolated } from './single-thread-warning.js';
-
-/** What a `Model` tells its runtime of each call. */
-export interface RunObserver {
-  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }): void;
-  /** What the worker's monitors found in a run, told after its reply. */
-  noticed(info: ModelInfo, anomalies: readonly Anomaly[]): void;
-  failed(info: ModelInfo, code: string): void;
-  /** `model.feedback`: a prediction of `output` judged against the truth. */
-  judged(info: ModelInfo, judged: Judged, config: FeedbackConfig, output: string): void;
-  /** The result ids (and, with feedback on, predictions) of a model just loaded. */
-  track(info: ModelInfo): ResultLog;
-}
 
 /**
  * The page's side of monitoring for one runtime: every call's timings into the metrics, latency
  * spikes and error bursts judged per model, version and backend, and every anomaly (these and
  * the worker's) turned into rate-limited `anomaly` events.
  */
-export class RuntimeObserver implements RunObserver {
+export class RuntimeObserver {
   readonly #metrics = new MetricsRegistry();
   readonly #limiter: AnomalyLimiter;
   readonly #watches = new Map<string, LatencyWatch>();
@@ -100,8 +89,9 @@ export class RuntimeObserver implements RunObserver {
     if (drop) this.#emit(info, [drop]);
   }
 
-  track(info: ModelInfo): ResultLog {
-    return new ResultLog(info.feedback, info.outputs);
+  /** A model just loaded: its side of monitoring (result ids, and predictions for feedback). */
+  track(info: ModelInfo, updates?: UpdateWatcher): ModelWatch {
+    return new ModelWatch(this, info, updates);
   }
 
   metrics(): ModelMetrics[] {

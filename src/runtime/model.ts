@@ -1,9 +1,9 @@
 import { transfer } from 'comlink';
-import { AbortError, InputError, isWebinferError, refuse, StateError } from '../errors.js';
+import { InputError, refuse, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
-import type { FeedbackConfig } from '../monitor/feedback-schema.js';
-import type { ResultLog, Truth } from '../monitor/result-log.js';
-import type { RunObserver } from '../monitor/run-observer.js';
+import type { ModelWatch } from '../monitor/model-watch.js';
+import type { Truth } from '../monitor/result-log.js';
+import type { RuntimeObserver } from '../monitor/run-observer.js';
 import { validateFeeds } from '../session/validate-feeds.js';
 import { isTensorLike } from '../transforms/is-tensor-like.js';
 import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, TransformsInfo } from '../types.js';
@@ -74,12 +74,8 @@ export class Model {
   readonly #runTimeoutMs: number;
   #disposed = false;
 
-  /** @internal Made by `Runtime.load`. */
-  readonly #observer: RunObserver | undefined;
-
-  /** Result ids and what feedback needs; kept in the monitoring chunk, with the observer. */
-  readonly #results: ResultLog | undefined;
-  readonly #feedback: FeedbackConfig | undefined;
+  /** Its calls into the runtime's metrics, events, probation and result log: the monitoring chunk's. */
+  readonly #watch: ModelWatch | undefined;
   readonly #updates: UpdateWatcher | undefined;
   /** Present when the model batches: runs made in one task go to the worker as one message. */
   readonly #coalescer: RunCoalescer | undefined;
@@ -88,18 +84,17 @@ export class Model {
     supervisor: Supervisor,
     key: number,
     info: ModelInfo,
-    options: { runTimeoutMs: number; observer?: RunObserver; updates?: UpdateWatcher; coalescer?: RunCoalescer },
+    options: { runTimeoutMs: number; observer?: RuntimeObserver; updates?: UpdateWatcher; coalescer?: RunCoalescer },
   ) {
     this.#supervisor = supervisor;
     this.#key = key;
     this.#runTimeoutMs = options.runTimeoutMs;
     this.#info = info;
-    this.#observer = options.observer;
-    this.#feedback = info.feedback;
-    this.#results = options.observer?.track(info);
     this.#updates = options.updates;
+    this.#watch = options.observer?.track(info, options.updates);
     this.#coalescer = options.coalescer;
-    if (this.#observer || this.#updates) supervisor.onAnomalies(key, (version, found) => this.#noticed(version, found));
+    const watch = this.#watch;
+    if (watch) supervisor.onAnomalies(key, (version, found) => watch.noticed(this.info, version, found));
   }
 
   /** What the model is and where it runs (after a WebGPU device loss, on wasm: see `backend-change`). */
@@ -123,35 +118,14 @@ export class Model {
   async runDetailed(given: Inputs, options: RunOptions = {}): Promise<RunResult> {
     const { monitor = true } = options;
     if (typeof monitor !== 'boolean') refuse('monitor', 'a boolean', monitor);
+    const watch = monitor ? this.#watch : undefined;
     try {
       const { anomalies, ...result } = await this.#run(given, options);
-      if (!monitor) return { ...result, resultId: '' };
-      this.#observer?.ran(this.#infoFor(result.version), result.timings);
-      // Its outputs' anomalies before the call is counted: a probation judges the two together.
-      if (anomalies) this.#noticed(result.version, anomalies);
-      this.#updates?.observe(result.version, false);
-      return { ...result, resultId: this.#results?.remember(result.outputs) ?? '' };
+      return { ...result, resultId: watch?.ran(this.info, result, anomalies) ?? '' };
     } catch (error) {
-      if (!monitor) throw error;
-      this.#observer?.failed(this.info, isWebinferError(error) ? error.code : 'unknown');
-      // The caller's mistakes and aborts say nothing about the model.
-      if (!(error instanceof InputError || error instanceof AbortError || error instanceof StateError)) {
-        this.#updates?.observe(this.info.version, true);
-      }
+      watch?.failed(this.info, error);
       throw error;
     }
-  }
-
-  /** What the worker's monitors found in a run of `version`: its outputs' with its reply, its inputs' after. */
-  #noticed(version: string, anomalies: readonly Anomaly[]): void {
-    this.#observer?.noticed(this.#infoFor(version), anomalies);
-    this.#updates?.noticed(version);
-  }
-
-  /** The info of `version`, which ran, though a swap may have retired it since: counted for it. */
-  #infoFor(version: string): ModelInfo {
-    const info = this.info;
-    return info.version === version ? info : { ...info, version };
   }
 
   /**
@@ -168,14 +142,12 @@ export class Model {
    * model.feedback(out, 'tabby cat');
    */
   feedback(result: string | Outputs, truth: Truth): void {
-    if (!this.#results) {
+    if (!this.#watch) {
       throw new InputError('result-unknown', 'Feedback is unavailable: the monitoring chunk failed to load', {
         details: { expected: 'monitoring loaded with the model', actual: null },
       });
     }
-    const judged = this.#results.judge(result, truth);
-    const config = this.#feedback ?? {};
-    this.#observer?.judged(this.info, judged, config, config.output ?? this.info.outputs[0]?.name ?? '(output)');
+    this.#watch.feedback(this.info, result, truth);
   }
 
   async #run(
