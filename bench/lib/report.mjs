@@ -208,7 +208,7 @@ function p8Line(s) {
     `(goal <= ${goals.p8Ratio}) ${verdict(s.ratio <= goals.p8Ratio)} (paired blocks; pooled ${s.pooledRatio.toFixed(3)}); ` +
     `session.run on=${ms(s.onInferenceMs)}ms ` +
     `off=${ms(s.offInferenceMs)}ms ratio=${s.inferenceRatio.toFixed(3)}; in the worker on=${ms(s.onWorkerMs)}ms ` +
-    `off=${ms(s.offWorkerMs)}ms; ${s.calls} calls a side, alternated in blocks of 40 on one session, four pages`
+    `off=${ms(s.offWorkerMs)}ms; ${s.calls} calls a side, alternated in blocks of 40 on one session, ${s.pages} pages`
   );
 }
 

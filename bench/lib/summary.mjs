@@ -190,7 +190,7 @@ export function summarizeP6(p6) {
  * touch: the noise floor of the figure.
  *
  * @typedef {{ model: string, onMs: number, offMs: number, ratio: number, pooledRatio: number, onInferenceMs: number,
- *   offInferenceMs: number, inferenceRatio: number, onWorkerMs: number, offWorkerMs: number, calls: number }} P8Summary
+ *   offInferenceMs: number, inferenceRatio: number, onWorkerMs: number, offWorkerMs: number, calls: number, pages: number }} P8Summary
  */
 
 /**
@@ -235,6 +235,7 @@ export function summarizeP8(runs) {
     onWorkerMs: median(p8.onWorker),
     offWorkerMs: median(p8.offWorker),
     calls: p8.on.length,
+    pages: done.length,
   };
 }
 
