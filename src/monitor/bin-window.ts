@@ -8,16 +8,17 @@ export const maxBins = 256;
  * The index of the bin `value` falls in, given the cut points between bins (ascending): bin 0
  * holds values under `edges[0]`, bin i values in [`edges[i − 1]`, `edges[i]`), the last bin
  * values from the last edge up. Values beyond the reference's extremes land in the outer bins.
+ * `start` and `end`: the edges are `edges[start]` to `edges[end − 1]` (one feature's among many).
  */
-export function binIndex(edges: ArrayLike<number>, value: number): number {
-  let low = 0;
-  let high = edges.length;
+export function binIndex(edges: ArrayLike<number>, value: number, start = 0, end = edges.length): number {
+  let low = start;
+  let high = end;
   while (low < high) {
     const mid = (low + high) >>> 1;
     if (value < (edges[mid] as number)) high = mid;
     else low = mid + 1;
   }
-  return low;
+  return low - start;
 }
 
 /**
@@ -96,21 +97,14 @@ export class BinWindows {
   /** `push`, with the arrays in hand. */
   #push(f: number, value: number, edges: Float64Array, edgeStart: Int32Array, counts: Uint32Array, ring: Uint8Array): void {
     const first = edgeStart[f] as number;
-    // binIndex over this feature's edges, inlined: this runs for every feature of every run.
-    let low = first;
-    let high = edgeStart[f + 1] as number;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (value < (edges[mid] as number)) high = mid;
-      else low = mid + 1;
-    }
+    const bin = binIndex(edges, value, first, edgeStart[f + 1] as number);
     const base = first + f; // feature f's bin 0 in counts
     const next = this.#next[f] as number;
     const slot = next * this.#features + f;
     if (this.#size[f] === this.capacity) (counts[base + (ring[slot] as number)] as number)--;
     else (this.#size[f] as number)++;
-    ring[slot] = low - first;
-    (counts[base + low - first] as number)++;
+    ring[slot] = bin;
+    (counts[base + bin] as number)++;
     this.#next[f] = next + 1 === this.capacity ? 0 : next + 1;
   }
 }
