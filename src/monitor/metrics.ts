@@ -92,17 +92,8 @@ const seconds = (ms: number) => ms / 1000;
  */
 export class MetricsRegistry {
   readonly #series = new Map<string, Series>();
-  /** The labels last asked for and their series: a model's calls pass the same labels object. */
-  #last: { labels: MetricLabels; series: Series } | undefined;
 
   #of(labels: MetricLabels): Series {
-    if (this.#last?.labels === labels) return this.#last.series;
-    const series = this.#find(labels);
-    this.#last = { labels, series };
-    return series;
-  }
-
-  #find(labels: MetricLabels): Series {
     const key = seriesKey(labels);
     let series = this.#series.get(key);
     if (!series) {

@@ -6,7 +6,7 @@ import { AbortError, BackendError, StateError, serializeError } from '../errors.
 import { meterProgress } from '../lib/meter-progress.js';
 import { throttleProgress } from '../lib/throttle-progress.js';
 import { type Wire, withTransfer } from '../lib/wire.js';
-import type { LoadedModel, RunSettings } from '../session/loaded-model.js';
+import type { LoadedModel, RunSettings, WorkerRunReply } from '../session/loaded-model.js';
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
 import { assertWasmAllowed } from '../session/wasm-policy.js';
@@ -112,7 +112,7 @@ export function createHost(): WorkerApi {
   const runOne = async (
     handle: number,
     request: RunRequest | undefined,
-    run: (model: LoadedModel, settings: RunSettings | undefined) => ReturnType<LoadedModel['run']>,
+    run: (model: LoadedModel, settings: RunSettings | undefined) => Promise<WorkerRunReply>,
   ) => {
     await rebuilding.get(handle);
     const settings = request && {
