@@ -153,7 +153,15 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     store,
     close: async () => {
       for (const timer of timers) clearInterval(timer);
-      await app.close();
+      // `app.close()` closes the connections idle when it starts. One that turns idle later (a
+      // refused request whose body was still draining) would hold it for the keep-alive timeout,
+      // 72 s: sweep those as they come.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
       commits.flush();
       queries.close();
       store.close();

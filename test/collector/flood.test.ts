@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { beacon, post, startCollector } from './support.js';
 
@@ -49,5 +50,26 @@ test('the 429 says why, and comes before the body is read (a 1 MB body is not re
     expect(answer.body).toMatchObject({ error: 'rate-limited' });
   } finally {
     await strict.stop();
+  }
+});
+
+test('close does not wait on a kept-alive socket whose refused body finished arriving after close began', async () => {
+  const strict = await startCollector({ rateLimit: { max: 0, windowMs: 60_000 } });
+  const target = new URL(strict.url);
+  const socket = connect(Number(target.port), target.hostname);
+  try {
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const answered = new Promise<string>((resolve) => socket.once('data', (chunk) => resolve(chunk.toString('latin1'))));
+    // Half the body: the collector answers 429 from the headers, and is still reading when it is told to close.
+    socket.write(`POST /collect HTTP/1.1\r\nHost: ${target.host}\r\nContent-Type: text/plain\r\nContent-Length: 2000\r\n\r\n`);
+    socket.write('x'.repeat(1000));
+    expect(await answered).toMatch(/^HTTP\/1\.1 429 /);
+    const closed = strict.stop().then(() => 'closed');
+    socket.write('x'.repeat(1000));
+    // The keep-alive timeout is 72 s; closing must not wait for it.
+    const late = new Promise((resolve) => setTimeout(resolve, 10_000, 'still open after 10 s'));
+    expect(await Promise.race([closed, late])).toBe('closed');
+  } finally {
+    socket.destroy();
   }
 });
