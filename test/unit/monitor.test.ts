@@ -136,6 +136,15 @@ describe('LatencyWatch', () => {
     expect(watch.latency(40)).toBeDefined();
   });
 
+  test('on a very steady stream a call 30 % slower is far out in deviations, yet no spike; twice the usual is', async () => {
+    const { LatencyWatch } = await import('../../src/monitor/latency-watch.js');
+    const watch = new LatencyWatch();
+    for (let i = 0; i < 200; i++) expect(watch.latency(0.8 * (1 + (i % 5) * 0.002))).toBeUndefined();
+    expect(watch.latency(0.8 * 1.3)).toBeUndefined();
+    expect(watch.latency(0.8 * 1.9)).toBeUndefined();
+    expect(watch.latency(0.8 * 2.1)).toMatchObject({ kind: 'latency', details: { ms: 0.8 * 2.1 } });
+  });
+
   test('nothing is judged before the warm-up; a burst of failures is an error-rate anomaly', async () => {
     const { LatencyWatch } = await import('../../src/monitor/latency-watch.js');
     const watch = new LatencyWatch({ warmUp: 30 });
