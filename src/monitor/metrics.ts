@@ -1,6 +1,7 @@
 import type { LoadTimings, RunTimings, SingleThreadCause } from '../types.js';
 import type { Judged } from './accuracy-watch.js';
 import { Histogram, type HistogramSnapshot } from './histogram.js';
+import { RunRecorder } from './run-recorder.js';
 
 /** Phases of one inference, as `runDetailed` times them. */
 export const runPhases = ['queue', 'preprocess', 'inference', 'postprocess', 'total'] as const;
@@ -80,7 +81,7 @@ interface Series {
   readonly histograms: Record<HistogramName, Histogram>;
   readonly errors: Record<string, number>;
   readonly judged: { count: number; correct: number };
-  firstRunPending: boolean;
+  readonly runs: RunRecorder;
   singleThread?: SingleThreadCause | undefined;
 }
 
@@ -100,7 +101,8 @@ export class MetricsRegistry {
       const histograms = Object.fromEntries(
         [...runPhases, ...loadPhases, 'absoluteError'].map((name) => [name, new Histogram()]),
       ) as Series['histograms'];
-      series = { labels: { ...labels }, histograms, errors: {}, judged: { count: 0, correct: 0 }, firstRunPending: false };
+      const runs = new RunRecorder(histograms);
+      series = { labels: { ...labels }, histograms, errors: {}, judged: { count: 0, correct: 0 }, runs };
       this.#series.set(key, series);
     }
     return series;
@@ -117,21 +119,16 @@ export class MetricsRegistry {
     histograms.session.record(seconds(timings.sessionMs));
     if (timings.warmupMs !== undefined) histograms.warmup.record(seconds(timings.warmupMs));
     histograms.load.record(seconds(loadMs));
-    series.firstRunPending = true;
+    series.runs.loaded();
   }
 
   recordRun(labels: MetricLabels, timings: RunTimings & { readonly roundTripMs: number }): void {
-    const series = this.#of(labels);
-    const { histograms } = series;
-    histograms.queue.record(seconds(timings.queueMs));
-    histograms.preprocess.record(seconds(timings.preprocessMs));
-    histograms.inference.record(seconds(timings.inferenceMs));
-    histograms.postprocess.record(seconds(timings.postprocessMs));
-    histograms.total.record(seconds(timings.roundTripMs));
-    if (series.firstRunPending) {
-      histograms.firstInference.record(seconds(timings.roundTripMs));
-      series.firstRunPending = false;
-    }
+    this.#of(labels).runs.record(timings);
+  }
+
+  /** Where a series' calls are recorded, for a caller that records many (the observer keeps it per model). */
+  runs(labels: MetricLabels): RunRecorder {
+    return this.#of(labels).runs;
   }
 
   recordError(labels: MetricLabels, code: string): void {
@@ -151,7 +148,8 @@ export class MetricsRegistry {
   }
 
   snapshot(): ModelMetrics[] {
-    return [...this.#series.values()].map(({ labels, histograms, errors, judged, singleThread }) => {
+    return [...this.#series.values()].map(({ labels, histograms, errors, judged, runs, singleThread }) => {
+      runs.fold();
       const summary = (phase: RunPhase | LoadPhase) => summarize(histograms[phase]);
       return {
         ...labels,

@@ -5,8 +5,9 @@ import { AccuracyWatch, type Judged } from './accuracy-watch.js';
 import { AnomalyLimiter } from './anomaly-limiter.js';
 import type { FeedbackConfig } from './feedback-schema.js';
 import { LatencyWatch } from './latency-watch.js';
-import { labelsOf, type MetricLabels, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
+import { labelsOf, MetricsRegistry, type ModelMetrics, seriesKey } from './metrics.js';
 import { ModelWatch } from './model-watch.js';
+import type { RunRecorder } from './run-recorder.js';
 import { warnIfNotIsolated } from './single-thread-warning.js';
 
 /**
@@ -18,8 +19,8 @@ export class RuntimeObserver {
   readonly #metrics = new MetricsRegistry();
   readonly #limiter: AnomalyLimiter;
   readonly #watches = new Map<string, LatencyWatch>();
-  /** Each info object's labels and latency watch, found once: a call needs both (P8). */
-  readonly #tracked = new WeakMap<ModelInfo, { readonly labels: MetricLabels; readonly watch: LatencyWatch }>();
+  /** Each info object's metrics series and latency watch, found once: a call needs both (P8). */
+  readonly #tracked = new WeakMap<ModelInfo, { readonly runs: RunRecorder; readonly watch: LatencyWatch }>();
   readonly #accuracy = new Map<string, AccuracyWatch>();
   readonly #events: Emitter<RuntimeEvents>;
   readonly #onRun: ((roundTripMs: number) => void) | undefined;
@@ -57,10 +58,10 @@ export class RuntimeObserver {
   ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }): void {
     let tracked = this.#tracked.get(info);
     if (!tracked) {
-      tracked = { labels: labelsOf(info), watch: this.#watch(info) };
+      tracked = { runs: this.#metrics.runs(labelsOf(info)), watch: this.#watch(info) };
       this.#tracked.set(info, tracked);
     }
-    this.#metrics.recordRun(tracked.labels, timings);
+    tracked.runs.record(timings);
     this.#onRun?.(timings.roundTripMs);
     const spike = tracked.watch.latency(timings.roundTripMs);
     if (spike) this.#emit(info, [spike]);

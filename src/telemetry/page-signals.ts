@@ -27,8 +27,12 @@ const maxFrames = 1_000;
 export class PageSignals {
   readonly #vitals = new Map<string, VitalRecord>();
   readonly #changed = new Set<string>();
-  /** [start, end] of recent model calls, in `performance.now()` time. */
-  readonly #spans: [number, number][] = [];
+  /**
+   * [start, end] of the last `maxSpans` model calls, in `performance.now()` time, side by side
+   * in a ring: a call writes two numbers and allocates nothing (P8).
+   */
+  readonly #spans = new Float64Array(2 * maxSpans);
+  #calls = 0;
   #frames: Frame[] = [];
   #totals: LongFrames = noLongFrames;
   #observer: PerformanceObserver | undefined;
@@ -62,8 +66,9 @@ export class PageSignals {
   /** A model call that took `roundTripMs` and ended now. */
   ran(roundTripMs: number): void {
     const end = performance.now();
-    if (this.#spans.length >= maxSpans) this.#spans.shift();
-    this.#spans.push([end - roundTripMs, end]);
+    const at = (this.#calls++ % maxSpans) * 2;
+    this.#spans[at] = end - roundTripMs;
+    this.#spans[at + 1] = end;
   }
 
   /** Vitals reported (or changed) since the last call. */
@@ -95,7 +100,7 @@ export class PageSignals {
   #judge(frames: readonly Frame[]): LongFrames {
     let judged = noLongFrames;
     for (const frame of frames) {
-      const during = this.#spans.some(([start, end]) => start < frame.end && end > frame.start);
+      const during = this.#overlapsCall(frame);
       judged = addFrames(judged, {
         count: 1,
         duringInference: during ? 1 : 0,
@@ -104,6 +109,16 @@ export class PageSignals {
       });
     }
     return judged;
+  }
+
+  /** Whether a model call remembered was in flight during `frame`. */
+  #overlapsCall(frame: Frame): boolean {
+    const spans = this.#spans;
+    const end = 2 * Math.min(this.#calls, maxSpans);
+    for (let at = 0; at < end; at += 2) {
+      if ((spans[at] as number) < frame.end && (spans[at + 1] as number) > frame.start) return true;
+    }
+    return false;
   }
 
   #vital(metric: MetricType): void {

@@ -88,3 +88,34 @@ test('MetricsRegistry keeps series per model, version and backend; the first run
   expect(wasm?.phases.inference.p50Ms).toBeLessThan(2.2);
   expect(webgpu).toMatchObject({ backend: 'webgpu', runs: 1 });
 });
+
+test('runs recorded as rows and folded 64 at a time read back exactly as histograms fed each run, read midway or not', () => {
+  const registry = new MetricsRegistry();
+  const labels = { model: 'mlp', version: '1', backend: 'wasm' };
+  const direct = { queue: new Histogram(), inference: new Histogram(), total: new Histogram() };
+  const uniform = random(7);
+  for (let i = 0; i < 150; i++) {
+    const timings = {
+      queueMs: uniform() * 3,
+      preprocessMs: 0,
+      prepareMs: 0,
+      inferenceMs: 1 + uniform() * 20,
+      batchSize: 1,
+      postprocessMs: Number.NaN, // not finite: skipped, as a histogram skips it
+      workerMs: 0,
+      roundTripMs: 2 + uniform() * 40,
+    };
+    registry.recordRun(labels, timings);
+    direct.queue.record(timings.queueMs / 1000);
+    direct.inference.record(timings.inferenceMs / 1000);
+    direct.total.record(timings.roundTripMs / 1000);
+    // Read before the first fold, right after it, and between folds.
+    if (i === 10 || i === 64 || i === 100) expect(registry.snapshot()[0]?.runs).toBe(i + 1);
+  }
+  const [series] = registry.snapshot();
+  expect(series?.runs).toBe(150);
+  expect(series?.histograms.queue).toEqual(direct.queue.snapshot());
+  expect(series?.histograms.inference).toEqual(direct.inference.snapshot());
+  expect(series?.histograms.total).toEqual(direct.total.snapshot());
+  expect(series?.histograms.postprocess.count).toBe(0);
+});
