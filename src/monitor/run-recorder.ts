@@ -10,9 +10,9 @@ const width = 5;
 /**
  * One series' calls into its run histograms. A call writes its five timings as a row and
  * allocates nothing; the rows are folded into the histograms 64 at a time, and whenever the
- * histograms are read (`fold`). Recording each call straight into five histograms cost 10–20 µs
- * of a small model's call on the page (P8: the call itself leaves the CPU's caches cold); the
- * fold does the same work for 64 calls in one warm loop. The first call after a load is its own
+ * histograms are read (`fold`). Recording each call straight into five histograms was about
+ * half of the page's 13–20 µs of bookkeeping per VAD call (P8: the call itself leaves the CPU's
+ * caches cold); the fold does the same work for 64 calls in one warm loop. The first call after a load is its own
  * phase, recorded as it comes.
  */
 export class RunRecorder {
