@@ -28,7 +28,15 @@ interface Adopted {
   failure?: WorkerError | BackendError | undefined;
   /** Told what its monitors found in a run (see `onAnomalies`). */
   anomalies?: ((version: string, anomalies: readonly Anomaly[]) => void) | undefined;
+  /**
+   * The handles it ran on before its latest swaps (the last few): the calls in flight at a swap
+   * end on the version they were made to, and what the monitors find in their inputs follows.
+   */
+  retired?: readonly number[] | undefined;
 }
+
+/** Retired handles a model keeps listening to (see `Adopted.retired`). */
+const retiredKept = 4;
 
 /**
  * Keeps a runtime's worker alive, as a process supervisor does. When the worker dies or hangs
@@ -107,7 +115,8 @@ export class Supervisor {
     }
     const old = model.handle;
     const inFlight = this.#inFlight.get(old) ?? 0;
-    Object.assign(model, { request, info: reply.info, handle: reply.handle, failure: undefined });
+    const retired = [...(model.retired ?? []).slice(1 - retiredKept), old];
+    Object.assign(model, { request, info: reply.info, handle: reply.handle, failure: undefined, retired });
     this.#sessions++;
     const drained = inFlight > 0 ? new Promise<void>((done) => this.#drained.set(old, done)) : Promise.resolve();
     const released = drained.then(async () => {
@@ -204,12 +213,15 @@ export class Supervisor {
 
   /** What a model's monitors found; or a model moved off a lost GPU device, or could not be: its info and calls follow. */
   #onWorkerEvent(event: WorkerEvent): void {
-    const model = [...this.#models.values()].find((m) => m.handle === event.handle);
-    if (!model || event.type === 'rebuild-started') return;
+    const models = [...this.#models.values()];
     if (event.type === 'anomalies') {
-      model.anomalies?.(event.version, event.anomalies);
+      // A run on a version swapped out since is still the model's: its event names that version.
+      const model = models.find((m) => m.handle === event.handle) ?? models.find((m) => m.retired?.includes(event.handle));
+      model?.anomalies?.(event.version, event.anomalies);
       return;
     }
+    const model = models.find((m) => m.handle === event.handle);
+    if (!model || event.type === 'rebuild-started') return;
     const { id, version, backend: from } = model.info;
     if (event.type === 'backend-change') {
       model.info = event.info;
@@ -282,6 +294,7 @@ export class Supervisor {
       try {
         const reply = await connection.call((remote) => remote.load({ ...model.request, callId: this.nextCallId() }));
         model.handle = reply.handle;
+        model.retired = undefined; // the lost worker's handles: nothing more comes from it
         model.failure = undefined;
         this.#sessions++;
         models.push({ id, version, ok: true });

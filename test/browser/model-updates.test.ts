@@ -1,6 +1,13 @@
 import { afterAll, expect, test } from 'vitest';
 import { commands } from 'vitest/browser';
-import { createRuntime, type Model, type RollbackEvent, type RunResult, type UpdateEvent } from '../../src/index.js';
+import {
+  type AnomalyEvent,
+  createRuntime,
+  type Model,
+  type RollbackEvent,
+  type RunResult,
+  type UpdateEvent,
+} from '../../src/index.js';
 import { models } from '../support/browser/models.js';
 import { mlpExternalManifest, mlpManifest, updateScenario } from '../support/browser/update-server.js';
 
@@ -45,6 +52,8 @@ test('a new version is swapped in under a stream of calls: none fails, each resu
   await expect
     .poll(async () => (await at.log()).filter((e) => e.path === 'manifest.json').map((e) => e.status))
     .toEqual([200, 304]);
+  // Joins that check, if it is still going: the check below must find 2.0.0.
+  expect(await model.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'current' });
   const labelsBefore = await at.downloads('mlp-labels.txt');
   await at.setManifest(await mlpExternalManifest('2.0.0'));
   // Four callers in a loop until 40 calls ran on the new version.
@@ -104,6 +113,41 @@ test('a new version is swapped in under a stream of calls: none fails, each resu
   expect(await at.downloads('mlp-labels.txt')).toBe(labelsBefore);
   expect(await at.downloads('mlp-external-negated.weights')).toBe(1);
   await model.dispose();
+});
+
+test('calls in flight at a swap end on their version, and what the monitors find in their inputs still arrives', async () => {
+  // Every event, not one per 10 s; no probation: every call here is anomalous on purpose.
+  const own = createRuntime({ backends: ['wasm'], anomalies: { intervalMs: 0 } });
+  const found: AnomalyEvent[] = [];
+  own.on('anomaly', (event) => event.where === 'input' && found.push(event));
+  let inFlight = -1;
+  own.on('update', (event) => {
+    inFlight = event.inFlight;
+  });
+  const at = updateScenario();
+  await at.setManifest(await mlpManifest('1.0.0'));
+  const model = await own.load(at.manifestUrl, { update: { intervalMs: 3_600_000, onVisible: false, rollback: false } });
+  // Joins the check after the load, if it is still going: the next check must find 2.0.0.
+  expect(await model.checkForUpdate()).toEqual({ version: '1.0.0', outcome: 'current' });
+  await at.setManifest(await mlpExternalManifest('2.0.0'));
+  // A NaN in each input: an input anomaly per call, found after its reply has gone.
+  const nan = () => ({ x: { type: 'float32' as const, data: Float32Array.from([0.5, Number.NaN, 2, 0.25]), dims: [1, 4] } });
+  const versions: string[] = [];
+  let swapped = false;
+  const caller = async () => {
+    while (!swapped) versions.push((await model.runDetailed(nan())).version);
+  };
+  const callers = [caller(), caller(), caller(), caller()];
+  await expect(model.checkForUpdate()).resolves.toEqual({ version: '2.0.0', outcome: 'updated' });
+  swapped = true;
+  await Promise.all(callers);
+  const onOld = versions.filter((v) => v === '1.0.0').length;
+  // The calls in flight at the swap ended on 1.0.0; none of their events is lost.
+  expect(inFlight).toBeGreaterThan(0);
+  await expect.poll(() => found.filter((e) => e.version === '1.0.0').length).toBe(onOld);
+  expect(found.filter((e) => e.version === '2.0.0').length).toBe(versions.length - onOld);
+  expect(found.every((e) => e.kind === 'non-finite' && e.tensor === 'x')).toBe(true);
+  await own.close();
 });
 
 test('a version whose canary fails is refused: the old one keeps answering, and it is not tried again', async () => {
