@@ -21,6 +21,8 @@
 //                   made, for tests to compare with Pillow's), channels = the mean of each channel
 //                   [1,3] (a "classifier" of the dominant colour). image-probe.manifest.json reads
 //                   an image into it, ImageNet-normalized, and labels the channels red/green/blue.
+//   image-mean.onnx image-probe.onnx without `pixels`: the tensor goes in, the three means come
+//                   out (P9' times the image's path to the model, not 600 KB sent back).
 //   text-probe.onnx input_ids, attention_mask, token_type_ids: int64 ['batch','tokens'] -> ids,
 //                   mask, types: the same (Identity), so tests see what tokenization fed.
 //                   text-probe.manifest.json names ../text/tokenizer.json (scripts/make-text-fixture.py).
@@ -178,6 +180,17 @@ function imageProbeModel() {
     ],
     input: [tensorValueInfo('image', FLOAT, [1, 3, 224, 224])],
     output: [tensorValueInfo('pixels', FLOAT, [1, 3, 224, 224]), tensorValueInfo('channels', FLOAT, [1, 3])],
+  };
+}
+
+/** image-probe.onnx without its `pixels`: the image's tensor goes in, three numbers come out (P9'). */
+function imageMeanModel() {
+  const probe = imageProbeModel();
+  return {
+    ...probe,
+    name: 'image_mean',
+    node: probe.node.filter((n) => n.output[0] !== 'pixels'),
+    output: probe.output.filter((o) => o.name !== 'pixels'),
   };
 }
 
@@ -339,18 +352,23 @@ writeManifest(
   },
 );
 writeModel('image-probe.onnx', imageProbeModel());
-writeManifest('image-probe', imageProbeModel(), [{ file: 'image-probe.onnx', role: 'model' }], {
-  transforms: {
-    inputs: {
-      image: [
-        { op: 'image', width: 224, height: 224, fit: 'stretch' },
-        { op: 'scale', by: 1 / 255 },
-        { op: 'normalize', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
-        { op: 'layout', to: 'nchw' },
-      ],
-    },
-    outputs: { channels: [{ op: 'top-k', k: 3, labels: ['red', 'green', 'blue'] }] },
+const imageProbeTransforms = {
+  inputs: {
+    image: [
+      { op: 'image', width: 224, height: 224, fit: 'stretch' },
+      { op: 'scale', by: 1 / 255 },
+      { op: 'normalize', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      { op: 'layout', to: 'nchw' },
+    ],
   },
+  outputs: { channels: [{ op: 'top-k', k: 3, labels: ['red', 'green', 'blue'] }] },
+};
+writeManifest('image-probe', imageProbeModel(), [{ file: 'image-probe.onnx', role: 'model' }], {
+  transforms: imageProbeTransforms,
+});
+writeModel('image-mean.onnx', imageMeanModel());
+writeManifest('image-mean', imageMeanModel(), [{ file: 'image-mean.onnx', role: 'model' }], {
+  transforms: imageProbeTransforms,
 });
 writeManifest('mlp', mlpModel(), [{ file: 'mlp.onnx', role: 'model' }]);
 // mlp.onnx read as a tabular classifier: four columns from three named fields, and its logits

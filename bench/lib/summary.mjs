@@ -243,7 +243,7 @@ export function summarizeP8(runs) {
  * P9': medians of the alternated runs. `ratio` is webinfer (ImageData through the worker) ÷ the
  * main-thread canvas path, the goal's figure.
  *
- * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, pageBusyMs: number,
+ * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, wholeTensorMs: number, pageBusyMs: number,
  *   preprocessMs: number }} P9Summary
  */
 
@@ -260,6 +260,7 @@ export function summarizeP9(p9) {
     baselineMs,
     ratio: webinferMs / baselineMs,
     bitmapMs: median(p9.bitmapMs),
+    wholeTensorMs: median(p9.wholeTensorMs),
     pageBusyMs: median(p9.pageBusyMs),
     preprocessMs: median(p9.preprocessMs),
   };

@@ -136,8 +136,10 @@ export interface UpdateResult {
 /** P9', image preprocessing (see bench/page/p9.ts): one entry per alternated run. */
 export interface P9Result {
   readonly kind: 'p9';
-  /** webinfer's `runDetailed` on an ImageData, to its result. */
+  /** webinfer's `runDetailed` on an ImageData, to its result (image-mean: three numbers back). */
   readonly webinferMs: number[];
+  /** The same on image-probe, which sends the whole tensor back (600 KB more copied). */
+  readonly wholeTensorMs: number[];
   /** drawImage + getImageData + a loop, on the main thread. */
   readonly baselineMs: number[];
   /** webinfer fed an ImageBitmap (read back in the worker). */
