@@ -12,8 +12,8 @@ interface RgbaPixels {
   readonly data: Uint8ClampedArray;
 }
 
-/** What the image reader takes in the worker (the page made elements into ImageBitmaps). */
-type ImageSource = ImageBitmap | ImageData | Blob | RgbaPixels;
+/** What the image reader takes in the worker (the page made elements and bitmaps into VideoFrames). */
+type ImageSource = VideoFrame | ImageBitmap | ImageData | Blob | RgbaPixels;
 
 function isRgba(value: unknown): value is RgbaPixels {
   const { width, height, data } = (value ?? {}) as Partial<RgbaPixels>;
@@ -42,6 +42,17 @@ export async function readPixels(input: string, value: unknown): Promise<Pixels>
     if (source.width === 0 || source.height === 0) throw refuse('an empty image (0 pixels)');
     return { data: source.data, width: source.width, height: source.height, channels: 4 };
   }
+  if (typeof VideoFrame !== 'undefined' && source instanceof VideoFrame) {
+    try {
+      const { width, height } = source.visibleRect ?? { width: 0, height: 0 };
+      if (width === 0 || height === 0) throw refuse('an empty image (0 pixels)');
+      const data = (await framePixels(source, width, height)) ?? canvasPixels(source, width, height);
+      if (!data) throw refuse(tagOf(value), ' (no 2D canvas in this worker)');
+      return { data, width, height, channels: 4 };
+    } finally {
+      source.close();
+    }
+  }
   let bitmap: ImageBitmap;
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     if (source.size === 0) throw refuse('an empty Blob');
@@ -58,7 +69,7 @@ export async function readPixels(input: string, value: unknown): Promise<Pixels>
   }
   try {
     if (bitmap.width === 0 || bitmap.height === 0) throw refuse('an empty image (0 pixels)');
-    const data = (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap);
+    const data = (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap, bitmap.width, bitmap.height);
     if (!data) throw refuse(tagOf(value), ' (no 2D canvas in this worker)');
     return { data, width: bitmap.width, height: bitmap.height, channels: 4 };
   } finally {
@@ -76,9 +87,7 @@ async function videoFramePixels(bitmap: ImageBitmap): Promise<Uint8Array | undef
   let frame: VideoFrame | undefined;
   try {
     frame = new VideoFrame(bitmap, { timestamp: 0 });
-    const data = new Uint8Array(bitmap.width * bitmap.height * 4);
-    await frame.copyTo(data, { format: 'RGBA' } as VideoFrameCopyToOptions);
-    return data;
+    return await framePixels(frame, bitmap.width, bitmap.height);
   } catch {
     return undefined;
   } finally {
@@ -86,11 +95,22 @@ async function videoFramePixels(bitmap: ImageBitmap): Promise<Uint8Array | undef
   }
 }
 
-function canvasPixels(bitmap: ImageBitmap): Uint8ClampedArray | undefined {
-  const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
+/** A frame's `width` × `height` visible pixels as RGBA, or undefined where it cannot convert them. */
+async function framePixels(frame: VideoFrame, width: number, height: number): Promise<Uint8Array | undefined> {
+  try {
+    const data = new Uint8Array(width * height * 4);
+    await frame.copyTo(data, { format: 'RGBA' } as VideoFrameCopyToOptions);
+    return data;
+  } catch {
+    return undefined;
+  }
+}
+
+function canvasPixels(source: CanvasImageSource, width: number, height: number): Uint8ClampedArray | undefined {
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
   if (!context) return undefined;
-  context.drawImage(bitmap, 0, 0);
-  return context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  context.drawImage(source, 0, 0);
+  return context.getImageData(0, 0, width, height).data;
 }
 
 /**

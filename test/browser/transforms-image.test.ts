@@ -134,6 +134,19 @@ describe('every kind of image input reads the same', () => {
     expect(imageData.data.length).toBe(0);
   });
 
+  test('an ImageBitmap is closed after the call, as a transferred one would be; with keepInputs it stays usable', async () => {
+    const model = await rt.load(models.imageProbeManifest);
+    const given = await createImageBitmap(scene);
+    const kept = await createImageBitmap(scene);
+    const fromGiven = floatsOf((await model.run({ image: given })).pixels);
+    expect([given.width, given.height]).toEqual([0, 0]);
+    const fromKept = floatsOf((await model.run({ image: kept }, { keepInputs: true })).pixels);
+    expect([kept.width, kept.height]).toEqual([1920, 1080]);
+    expect(fromKept).toEqual(fromGiven);
+    // Still whole: it reads the same again.
+    expect(floatsOf((await model.run({ image: kept })).pixels)).toEqual(fromGiven);
+  });
+
   test.each([
     ['a string', 'scene.png', 'String'],
     ['an empty Blob', new Blob([]), 'an empty Blob'],
