@@ -243,7 +243,8 @@ export function summarizeP8(runs) {
  * P9': medians of the alternated runs. `ratio` is webinfer (ImageData through the worker) ÷ the
  * main-thread canvas path, the goal's figure.
  *
- * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, wholeTensorMs: number, pageBusyMs: number,
+ * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, bitmapBusyMs: number, wholeTensorMs: number,
+ *   pageBusyMs: number,
  *   preprocessMs: number }} P9Summary
  */
 
@@ -260,6 +261,7 @@ export function summarizeP9(p9) {
     baselineMs,
     ratio: webinferMs / baselineMs,
     bitmapMs: median(p9.bitmapMs),
+    bitmapBusyMs: median(p9.bitmapBusyMs),
     wholeTensorMs: median(p9.wholeTensorMs),
     pageBusyMs: median(p9.pageBusyMs),
     preprocessMs: median(p9.preprocessMs),

@@ -144,6 +144,8 @@ export interface P9Result {
   readonly baselineMs: number[];
   /** webinfer fed an ImageBitmap (read back in the worker). */
   readonly bitmapMs: number[];
+  /** How long the main thread stayed busy with that call. */
+  readonly bitmapBusyMs: number[];
   /** How long the main thread stayed busy with webinfer's call. */
   readonly pageBusyMs: number[];
   /** `timings.preprocessMs` of webinfer's call, in the worker. */
