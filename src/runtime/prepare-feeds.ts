@@ -17,7 +17,7 @@ export function prepareFeeds<T extends Inputs>(
   const transfer = new Set<ArrayBuffer>();
   for (const [name, tensor] of Object.entries(feeds)) {
     if (typeof ImageBitmap !== 'undefined' && tensor instanceof ImageBitmap) {
-      // Posting an ImageBitmap to a worker held this page's main thread 40–80 ms for 1920×1080
+      // Posting an ImageBitmap to a worker held this page's main thread 30–80 ms for 1920×1080
       // here (its pixels are read back as it goes); a VideoFrame of it goes in under 0.5 ms, and
       // the worker reads its pixels as fast. Without WebCodecs, the bitmap itself is sent.
       const frame = videoFrameOf(tensor);
@@ -50,7 +50,6 @@ export function prepareFeeds<T extends Inputs>(
   return { feeds: prepared as T, transfer: [...transfer] };
 }
 
-/** Elements the page can draw but not send (`<img>`, `<canvas>`, `<video>`, OffscreenCanvas). */
 /** A VideoFrame of `bitmap`, or undefined where WebCodecs is missing or refuses it. */
 function videoFrameOf(bitmap: ImageBitmap): VideoFrame | undefined {
   if (typeof VideoFrame === 'undefined') return undefined;
@@ -61,6 +60,7 @@ function videoFrameOf(bitmap: ImageBitmap): VideoFrame | undefined {
   }
 }
 
+/** Elements the page can draw but not send (`<img>`, `<canvas>`, `<video>`, OffscreenCanvas). */
 function isDrawable(value: unknown): value is ImageBitmapSource {
   const kinds = ['HTMLImageElement', 'HTMLCanvasElement', 'HTMLVideoElement', 'SVGImageElement', 'OffscreenCanvas', 'VideoFrame'];
   return kinds.some((kind) => {
