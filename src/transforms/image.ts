@@ -27,7 +27,7 @@ function isRgba(value: unknown): value is RgbaPixels {
 
 const tagOf = (value: unknown) => Object.prototype.toString.call(value).slice(8, -1);
 
-/** RGBA pixels of an ImageBitmap, ImageData or encoded image (Blob), read in the worker. */
+/** RGBA pixels of a VideoFrame, ImageBitmap, ImageData or encoded image (Blob), read in the worker. */
 export async function readPixels(input: string, value: unknown): Promise<Pixels> {
   const refuse = (actual: string, why = '') =>
     new InputError(
@@ -42,40 +42,35 @@ export async function readPixels(input: string, value: unknown): Promise<Pixels>
     if (source.width === 0 || source.height === 0) throw refuse('an empty image (0 pixels)');
     return { data: source.data, width: source.width, height: source.height, channels: 4 };
   }
-  if (typeof VideoFrame !== 'undefined' && source instanceof VideoFrame) {
-    try {
-      const { width, height } = source.visibleRect ?? { width: 0, height: 0 };
-      if (width === 0 || height === 0) throw refuse('an empty image (0 pixels)');
-      const data = (await framePixels(source, width, height)) ?? canvasPixels(source, width, height);
-      if (!data) throw refuse(tagOf(value), ' (no 2D canvas in this worker)');
-      return { data, width, height, channels: 4 };
-    } finally {
-      source.close();
-    }
-  }
-  let bitmap: ImageBitmap;
-  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+  let image: VideoFrame | ImageBitmap;
+  if (isVideoFrame(source)) {
+    image = source;
+  } else if (typeof Blob !== 'undefined' && source instanceof Blob) {
     if (source.size === 0) throw refuse('an empty Blob');
-    bitmap = await createImageBitmap(source).catch((error: unknown) => {
+    image = await createImageBitmap(source).catch((error: unknown) => {
       throw refuse(
         `a Blob of type "${source.type || 'unknown'}"`,
         ` that does not decode (${error instanceof Error ? error.message : String(error)})`,
       );
     });
   } else if (typeof ImageBitmap !== 'undefined' && source instanceof ImageBitmap) {
-    bitmap = source;
+    image = source;
   } else {
     throw refuse(tagOf(value));
   }
   try {
-    if (bitmap.width === 0 || bitmap.height === 0) throw refuse('an empty image (0 pixels)');
-    const data = (await videoFramePixels(bitmap)) ?? canvasPixels(bitmap, bitmap.width, bitmap.height);
+    const { width, height } = isVideoFrame(image) ? (image.visibleRect ?? { width: 0, height: 0 }) : image;
+    if (width === 0 || height === 0) throw refuse('an empty image (0 pixels)');
+    const read = isVideoFrame(image) ? framePixels(image, width, height) : videoFramePixels(image);
+    const data = (await read) ?? canvasPixels(image, width, height);
     if (!data) throw refuse(tagOf(value), ' (no 2D canvas in this worker)');
-    return { data, width: bitmap.width, height: bitmap.height, channels: 4 };
+    return { data, width, height, channels: 4 };
   } finally {
-    bitmap.close();
+    image.close();
   }
 }
+
+const isVideoFrame = (value: unknown): value is VideoFrame => typeof VideoFrame !== 'undefined' && value instanceof VideoFrame;
 
 /**
  * An ImageBitmap's RGBA bytes through WebCodecs' `VideoFrame.copyTo`: the same bytes as a canvas
