@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { InputError, refuse, StateError } from '../errors.js';
+import { FetchError, InputError, refuse, StateError } from '../errors.js';
 import { abortable } from '../lib/abortable.js';
 import type { ModelWatch } from '../monitor/model-watch.js';
 import type { Truth } from '../monitor/result-log.js';
@@ -10,7 +10,7 @@ import type { Anomaly, Inputs, ModelInfo, Outputs, Priority, RunTimings, Transfo
 import type { RunRequest } from '../worker/api.js';
 import { checkPriority, checkTimeout } from './check-options.js';
 import type { UpdateWatcher } from './model-updates.js';
-import { prepareFeeds, readyRawInputs } from './prepare-feeds.js';
+import { prepareFeeds } from './prepare-feeds.js';
 import type { RunCoalescer } from './run-coalescer.js';
 import type { Supervisor } from './supervisor.js';
 import type { UpdateCheckResult } from './update-types.js';
@@ -93,6 +93,8 @@ export class Model {
     this.#updates = options.updates;
     this.#watch = options.observer?.track(info, options.updates);
     this.#coalescer = options.coalescer;
+    // Fetched now, not on the first call, for a model that takes raw inputs.
+    if (Object.keys(info.transforms?.inputs ?? {}).length > 0) rawInputsChunk().catch(() => undefined);
     const watch = this.#watch;
     if (watch) supervisor.onAnomalies(key, (version, found) => watch.noticed(this.info, version, found));
   }
@@ -156,10 +158,11 @@ export class Model {
   ): Promise<Omit<RunResult, 'resultId'> & { anomalies?: readonly Anomaly[] | undefined }> {
     this.#assertUsable();
     const transforms = this.info.transforms;
-    validateFeeds(given, this.info.inputs, { raw: rawInputs(given, transforms), provided: transforms?.provided ?? [] });
+    const raw = rawInputs(given, transforms);
+    validateFeeds(given, this.info.inputs, { raw, provided: transforms?.provided ?? [] });
     const started = performance.now();
-    const inputs = await readyRawInputs(given);
-    const prepared = prepareFeeds(inputs, options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs });
+    const keep = options.keepInputs === undefined ? {} : { keepInputs: options.keepInputs };
+    const prepared = raw.size > 0 ? await (await rawInputsChunk()).prepareRawFeeds(given, keep) : prepareFeeds(given, keep);
     const timeoutMs = options.timeoutMs === undefined ? this.#runTimeoutMs : checkTimeout('timeoutMs', options.timeoutMs);
     const request: RunRequest = {
       callId: this.#supervisor.nextCallId(),
@@ -260,4 +263,18 @@ export class Model {
 function rawInputs(inputs: Inputs, transforms: TransformsInfo | undefined): ReadonlySet<string> {
   if (!transforms || typeof inputs !== 'object' || inputs === null) return new Set();
   return new Set(Object.keys(transforms.inputs).filter((name) => name in inputs && !isTensorLike(inputs[name])));
+}
+
+let loadingRawInputs: Promise<typeof import('./raw-inputs.js')> | undefined;
+
+/** The code that readies raw inputs, a chunk of its own; a failed load is tried again next call. */
+function rawInputsChunk(): Promise<typeof import('./raw-inputs.js')> {
+  loadingRawInputs ??= import('./raw-inputs.js').catch((error: unknown) => {
+    loadingRawInputs = undefined;
+    throw new FetchError('network', `webinfer could not load its raw-inputs chunk: ${String(error)}`, {
+      cause: error,
+      details: { expected: "the chunk beside webinfer's entry, reachable" },
+    });
+  });
+  return loadingRawInputs;
 }

@@ -1,0 +1,115 @@
+import { InputError } from '../errors.js';
+import type { Inputs } from '../types.js';
+import { prepareFeeds } from './prepare-feeds.js';
+
+/**
+ * Raw inputs (images, audio, rows) readied to cross to the worker, for a model whose manifest
+ * preprocesses them. Its own chunk: a page whose models take tensors never loads it (P7).
+ * Elements become ImageBitmaps, AudioBuffers mono samples; an ImageBitmap goes as a VideoFrame
+ * and an ImageData as its bare pixels, both transferred; tensors among them as `prepareFeeds`
+ * sends them; the rest (rows, Blobs) are cloned as they are.
+ */
+export async function prepareRawFeeds<T extends Inputs>(
+  given: T,
+  { keepInputs = false }: { keepInputs?: boolean } = {},
+): Promise<{ feeds: T; transfer: ArrayBuffer[] }> {
+  const images: Record<string, Inputs[string]> = {};
+  const rest: Record<string, Inputs[string]> = {};
+  const transfer: unknown[] = [];
+  for (const [name, value] of Object.entries(await readyRawInputs(given))) {
+    const image = sendableImage(value, keepInputs, transfer);
+    if (image) images[name] = image as Inputs[string];
+    else rest[name] = value;
+  }
+  const tensors = prepareFeeds(rest, { keepInputs });
+  return {
+    feeds: { ...tensors.feeds, ...images } as T,
+    // Transferables, like buffers; listed once each, as `postMessage` requires.
+    transfer: [...new Set([...tensors.transfer, ...transfer])] as ArrayBuffer[],
+  };
+}
+
+/** An image input as it crosses, its transferables added to `transfer`; undefined for the rest. */
+function sendableImage(value: unknown, keepInputs: boolean, transfer: unknown[]): unknown {
+  if (typeof ImageBitmap !== 'undefined' && value instanceof ImageBitmap) {
+    // Posting an ImageBitmap to a worker held this page's main thread 30–80 ms for 1920×1080
+    // here (its pixels are read back as it goes); a VideoFrame of it goes in under 0.5 ms, and
+    // the worker reads its pixels as fast. Without WebCodecs, the bitmap itself is sent.
+    const frame = videoFrameOf(value);
+    if (frame && !keepInputs) value.close(); // as a transferred bitmap would be: the frame holds its pixels
+    const sent = frame ?? value;
+    if (frame || !keepInputs) transfer.push(sent);
+    return sent;
+  }
+  if (typeof ImageData !== 'undefined' && value instanceof ImageData) {
+    // Sent as plain pixels: an ImageData is copied when posted (~50 ms for 1920×1080 here),
+    // transfer or not, where its buffer alone moves in no time. It reads as empty afterwards.
+    const { width, height, data } = value;
+    const pixels = keepInputs ? data.slice() : data;
+    transfer.push(pixels.buffer);
+    return { width, height, data: pixels };
+  }
+  return undefined;
+}
+
+/** A VideoFrame of `bitmap`, or undefined where WebCodecs is missing or refuses it. */
+function videoFrameOf(bitmap: ImageBitmap): VideoFrame | undefined {
+  if (typeof VideoFrame === 'undefined') return undefined;
+  try {
+    return new VideoFrame(bitmap, { timestamp: 0 });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Elements the page can draw but not send (`<img>`, `<canvas>`, `<video>`, OffscreenCanvas). */
+function isDrawable(value: unknown): value is ImageBitmapSource {
+  const kinds = ['HTMLImageElement', 'HTMLCanvasElement', 'HTMLVideoElement', 'SVGImageElement', 'OffscreenCanvas', 'VideoFrame'];
+  return kinds.some((kind) => {
+    const type = (globalThis as Record<string, unknown>)[kind];
+    return typeof type === 'function' && value instanceof (type as new () => object);
+  });
+}
+
+/** An AudioBuffer's channels averaged into one, with its rate: what the worker's audio reader takes. */
+function mixDown(buffer: AudioBuffer): { samples: Float32Array; sampleRate: number } {
+  const samples = new Float32Array(buffer.length);
+  for (let c = 0; c < buffer.numberOfChannels; c++) {
+    const channel = buffer.getChannelData(c);
+    for (let i = 0; i < samples.length; i++)
+      samples[i] = (samples[i] as number) + (channel[i] as number) / buffer.numberOfChannels;
+  }
+  return { samples, sampleRate: buffer.sampleRate };
+}
+
+const isAudioBuffer = (value: unknown): value is AudioBuffer =>
+  typeof AudioBuffer !== 'undefined' && value instanceof AudioBuffer;
+
+/**
+ * Inputs with what only the page has made sendable: elements into ImageBitmaps (transferred),
+ * AudioBuffers into mono samples; the rest as they are. An element that cannot be drawn (an
+ * `<img>` not loaded) is an `InputError`.
+ */
+async function readyRawInputs<T extends Inputs>(inputs: T): Promise<T> {
+  const values = typeof inputs === 'object' && inputs !== null ? Object.values(inputs) : [];
+  if (!values.some((value) => isDrawable(value) || isAudioBuffer(value))) return inputs;
+  const entries = await Promise.all(
+    Object.entries(inputs).map(async ([name, value]) => {
+      if (isAudioBuffer(value)) return [name, mixDown(value)] as const;
+      if (!isDrawable(value)) return [name, value] as const;
+      try {
+        return [name, await createImageBitmap(value)] as const;
+      } catch (error) {
+        const actual = Object.prototype.toString.call(value).slice(8, -1);
+        throw new InputError(
+          'input-invalid',
+          `Input "${name}" could not be read as an image (${actual}): ${error instanceof Error ? error.message : String(error)}`,
+          {
+            details: { input: name, expected: 'a loaded, drawable image', actual },
+          },
+        );
+      }
+    }),
+  );
+  return Object.fromEntries(entries) as unknown as T;
+}
