@@ -26,6 +26,12 @@ interface Kernel {
 
 /** Linear memory kept between resizes up to this; past it the instance is dropped after use. */
 const keptMemoryBytes = 64 * 2 ** 20;
+/**
+ * Source rows copied into the kernel's memory at a time, each strip resized across while it is
+ * still in the CPU's cache. Copying a whole 1920×1080 image in first, then reading it back,
+ * took 2.66 ms for a resize to 224×224 here; strips of 32 KiB to 1 MiB all took 1.92–2.02 ms.
+ */
+const stripBytes = 128 * 1024;
 /** Bytes the kernel may read past its input (16-byte loads of the last taps). */
 const slack = 16;
 
@@ -139,9 +145,10 @@ export function resizeBilinearSimd(
   const rows = lastRow - firstRow;
   const inStride = source.width * 4;
   const stride = width * 4;
-  // Layout: source rows, weights, the horizontal pass's rows (+1 read past the last), the output.
+  const strip = Math.max(1, Math.floor(stripBytes / inStride));
+  // Layout: a strip of source rows, weights, the horizontal pass's rows (+1 read past the last), the output.
   const src = 0;
-  const hc = src + rows * inStride + slack;
+  const hc = src + Math.min(strip, rows) * inStride + slack;
   const vc = hc + horizontal.bytes.byteLength;
   const temp = vc + vertical.bytes.byteLength;
   const dst = temp + (rows + 1) * stride;
@@ -149,10 +156,14 @@ export function resizeBilinearSimd(
   const grow = Math.ceil((end - wasm.memory.buffer.byteLength) / 65_536);
   if (grow > 0) wasm.memory.grow(grow);
   const memory = new Uint8Array(wasm.memory.buffer);
-  memory.set(source.data.subarray(firstRow * inStride, lastRow * inStride), src);
   memory.set(horizontal.bytes, hc);
   memory.set(vertical.bytes, vc);
-  wasm.horizontal(src, inStride, rows, hc, horizontal.stride, width, temp, horizontal.bits);
+  for (let row = 0; row < rows; row += strip) {
+    const count = Math.min(strip, rows - row);
+    const from = (firstRow + row) * inStride;
+    memory.set(source.data.subarray(from, from + count * inStride), src);
+    wasm.horizontal(src, inStride, count, hc, horizontal.stride, width, temp + row * stride, horizontal.bits);
+  }
   wasm.vertical(temp, stride, height, vc, vertical.stride, dst, vertical.bits);
   let data = memory.subarray(dst, dst + height * stride);
   if (keep !== 4) {

@@ -32,6 +32,8 @@ describe('resizeBilinearSimd (WebAssembly SIMD) against the exact JavaScript ker
     ['an upscale', 5, 4, 13, 9],
     ['the same size', 16, 8, 16, 8],
     ['one pixel', 7, 3, 1, 1],
+    // 16 KB rows: 7 to a 128 KiB strip, so 30 rows are five strips, the last of 2.
+    ['a wide image, read a strip of rows at a time', 4099, 30, 50, 7],
   ])('%s: %i×%i → %i×%i within 1 level', (_, width, height, outWidth, outHeight) => {
     const source = rgba(width, height);
     const simd = resizeBilinearSimd(source, outWidth, outHeight, { keep: 3 });
@@ -53,6 +55,13 @@ describe('resizeBilinearSimd (WebAssembly SIMD) against the exact JavaScript ker
     expect(compare(resizeBilinearSimd(small, 4, 4) as Pixels, resizeBilinear(small, 4, 4)).worst).toBeLessThanOrEqual(1);
     // The first sizes again: weights from the cache, the same result.
     expect(resizeBilinearSimd(source, 64, 48, { box, keep: 4 })?.data).toEqual(simd.data);
+  });
+
+  test('a box of a wide image whose rows start and end inside strips', () => {
+    const source = rgba(4099, 40, 5);
+    const box = [100.5, 9.5, 4000, 33.75] as const;
+    const simd = resizeBilinearSimd(source, 37, 5, { box, keep: 3 }) as Pixels;
+    expect(compare(simd, resizeBilinear(source, 37, 5, { box, keep: 3 })).worst).toBeLessThanOrEqual(1);
   });
 
   test('a flat image stays flat, and a 2×2 → 1×1 is rounded after each pass, as Pillow does', () => {
