@@ -84,7 +84,10 @@ export class Supervisor {
   ): Promise<T> {
     await this.#settled();
     const model = this.#models.get(key);
-    if (!model) throw new StateError('model-disposed', `Model ${key} is not loaded (disposed)`, { details: { key } });
+    if (!model) {
+      // Closed since `#settled` returned (its caller resumes a tick later): the runtime's error, not the model's.
+      throw this.#failure ?? new StateError('model-disposed', `Model ${key} is not loaded (disposed)`, { details: { key } });
+    }
     if (model.failure) throw model.failure;
     // The handle is taken now: a call made before a swap ends on the version it was made to.
     const { handle } = model;
