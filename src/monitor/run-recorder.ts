@@ -12,8 +12,8 @@ const width = 5;
  * allocates nothing; the rows are folded into the histograms 64 at a time, and whenever the
  * histograms are read (`fold`). Recording each call straight into five histograms was about
  * half of the page's 13–20 µs of bookkeeping per VAD call (P8: the call itself leaves the CPU's
- * caches cold); the fold does the same work for 64 calls in one warm loop. The first call after a load is its own
- * phase, recorded as it comes.
+ * caches cold); the fold does the same work for 64 calls in one warm loop. The first call after
+ * a load is its own phase, recorded as it comes.
  */
 export class RunRecorder {
   readonly #rows = new Float64Array(capacity * width);

@@ -259,9 +259,12 @@ export class Model {
   }
 }
 
+/** A model without transforms takes none: one set for all of its calls. */
+const noRawInputs: ReadonlySet<string> = new Set();
+
 /** Names of the inputs given raw values for their preprocessing to read (checked in the worker). */
 function rawInputs(inputs: Inputs, transforms: TransformsInfo | undefined): ReadonlySet<string> {
-  if (!transforms || typeof inputs !== 'object' || inputs === null) return new Set();
+  if (!transforms || typeof inputs !== 'object' || inputs === null) return noRawInputs;
   return new Set(Object.keys(transforms.inputs).filter((name) => name in inputs && !isTensorLike(inputs[name])));
 }
 

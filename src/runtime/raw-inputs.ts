@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { videoFrameOf } from '../transforms/video-frame.js';
 import type { Inputs } from '../types.js';
 import { prepareFeeds } from './prepare-feeds.js';
 
@@ -50,16 +51,6 @@ function sendableImage(value: unknown, keepInputs: boolean, transfer: unknown[])
     return { width, height, data: pixels };
   }
   return undefined;
-}
-
-/** A VideoFrame of `bitmap`, or undefined where WebCodecs is missing or refuses it. */
-function videoFrameOf(bitmap: ImageBitmap): VideoFrame | undefined {
-  if (typeof VideoFrame === 'undefined') return undefined;
-  try {
-    return new VideoFrame(bitmap, { timestamp: 0 });
-  } catch {
-    return undefined;
-  }
 }
 
 /** Elements the page can draw but not send (`<img>`, `<canvas>`, `<video>`, OffscreenCanvas). */
