@@ -12,7 +12,9 @@
  * OS temp folder. `node bench/run.mjs --only p1,storage --chunks 16,64` runs some figures only
  * (p1, p2, p3, p6, p8, p9, update, storage, anomaly), and the storage figures for some chunk sizes (MiB) only.
  * `--only anomaly` needs neither a build nor Chromium. `--only huge` runs the opt-in load of a
- * model past 2 GB (2.25 GiB written under the OS temp folder; minutes).
+ * model past 2 GB (2.25 GiB written under the OS temp folder; minutes). `BENCH_CONSOLE=1` prints
+ * the pages' console; `BENCH_PROFILE=dir` writes each page's and worker's CPU profile to `dir`
+ * (`node bench/lib/profile-summary.mjs dir` sums self time per function; see lib/profile.mjs).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright';
 import { baseChromiumArgs, chromiumPath } from '../../scripts/lib/chromium.mjs';
+import { profilePage } from './profile.mjs';
 
 /** @typedef {import('../shared/protocol.js').BenchTask} BenchTask */
 /** @typedef {import('../shared/protocol.js').BenchResult} BenchResult */
@@ -53,6 +54,10 @@ export async function launchBrowser() {
       try {
         await page.goto(url);
         await page.waitForFunction(() => 'bench' in globalThis);
+        // BENCH_PROFILE=dir: the page's and its workers' CPU profiles (see profile.mjs).
+        const profiler = process.env.BENCH_PROFILE
+          ? await profilePage(page, process.env.BENCH_PROFILE, `${task.kind}-${Date.now()}`)
+          : undefined;
         const result = page.evaluate(
           (t) => /** @type {{ bench: BenchEntry }} */ (/** @type {unknown} */ (globalThis)).bench(t),
           task,
@@ -61,7 +66,9 @@ export async function launchBrowser() {
           const limit = task.kind === 'huge' ? hugeTaskTimeoutMs : taskTimeoutMs;
           timer = setTimeout(() => reject(new Error(`took over ${limit} ms`)), limit);
         });
-        return /** @type {BenchResult} */ (await Promise.race([result, timeout]));
+        const done = /** @type {BenchResult} */ (await Promise.race([result, timeout]));
+        await profiler?.stop();
+        return done;
       } catch (error) {
         const detail = errors.length > 0 ? ` (page errors: ${errors.join('; ')})` : '';
         throw new Error(`${error instanceof Error ? error.message : String(error)}${detail}`, { cause: error });

@@ -21,6 +21,8 @@ export async function buildPage(outDir) {
       // Models stay files: a data: URL would skip the fetch a real app makes.
       assetsInlineLimit: 0,
       target: 'es2022',
+      // A profile (BENCH_PROFILE) names functions as the source does.
+      ...(process.env.BENCH_PROFILE ? { minify: false } : {}),
       reportCompressedSize: false,
       // Bundling onnxruntime-web takes seconds on two cores; that is expected, not worth a warning.
       rolldownOptions: { checks: { bundlerTimings: false } },

@@ -68,6 +68,8 @@ export async function benchMonitoring(task: Extract<BenchTask, { kind: 'p8' }>):
     }
     return { kind: 'p8', model: task.model, ...samples };
   } finally {
+    // BENCH_PROFILE: the worker's profile is taken before the worker ends (bench/lib/profile.mjs).
+    await (globalThis as { benchProfileWorkers?: () => Promise<void> }).benchProfileWorkers?.();
     await rt.close();
   }
 }
