@@ -35,7 +35,7 @@ export interface RunSettings extends QueueOptions {
 export class LoadedModel {
   readonly info: ModelInfo;
   readonly #chosen: ChosenSession;
-  readonly #queue = new RequestQueue();
+  readonly #queue = new RequestQueue(() => this.#watching.flush());
   readonly #batcher: Batcher | undefined;
   /** Rejects once the session's device is lost, ending the run in flight (see `loseDevice`). */
   readonly #lost: Promise<never>;

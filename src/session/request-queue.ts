@@ -12,7 +12,13 @@ export type { QueueOptions } from './waiting-list.js';
  */
 export class RequestQueue {
   readonly #waiting = new WaitingList<() => void>();
+  readonly #betweenRuns: () => void;
   #busy = false;
+
+  /** `betweenRuns`: work a run left for after its reply, done in the task between two runs. */
+  constructor(betweenRuns: () => void = () => undefined) {
+    this.#betweenRuns = betweenRuns;
+  }
 
   /** Runs `task` when its turn comes; rejects without running it if cancelled or late. */
   run<T>(task: () => Promise<T>, options: QueueOptions = {}): Promise<T> {
@@ -23,6 +29,7 @@ export class RequestQueue {
           .finally(async () => {
             // Still busy while the requests that arrived during this run are taken in.
             await nextTask();
+            this.#betweenRuns();
             this.#busy = false;
             this.#next();
           });

@@ -88,3 +88,13 @@ test('a request that arrives after its deadline is dropped even when the queue i
   await expect(queue.run(async () => (ran = true), { deadlineMs: -5 })).rejects.toMatchObject({ code: 'deadline-exceeded' });
   expect(ran).toBe(false);
 });
+
+test('betweenRuns runs in the task after each run, once its result is out and before the next starts', async () => {
+  const log: string[] = [];
+  const queue = new RequestQueue(() => log.push('between'));
+  const first = queue.run(async () => log.push('run 1')).then(() => log.push('result 1'));
+  const second = queue.run(async () => log.push('run 2')).then(() => log.push('result 2'));
+  await Promise.all([first, second]);
+  await settle();
+  expect(log).toEqual(['run 1', 'result 1', 'between', 'run 2', 'result 2', 'between']);
+});

@@ -1,29 +1,19 @@
 import { expect, test, vi } from 'vitest';
-import { nextTask } from '../../src/lib/next-task.js';
 import { WatchLater } from '../../src/session/watch-later.js';
 
 /** The monitors' share of a run, left for after its reply: in order, and all before the next run. */
-test('watches run after the current task, in the order they were left', async () => {
+test('watches wait for flush, then run once each, in the order they were left', () => {
   const seen: number[] = [];
   const later = new WatchLater();
   later.add(() => seen.push(1));
   later.add(() => seen.push(2));
   expect(seen).toEqual([]); // the reply goes first
-  await nextTask();
-  expect(seen).toEqual([1, 2]);
-});
-
-test('flush runs what is left at once (a run is starting), and the task after finds nothing to do', async () => {
-  const seen: number[] = [];
-  const later = new WatchLater();
-  later.add(() => seen.push(1));
-  later.flush();
-  expect(seen).toEqual([1]);
-  later.add(() => seen.push(2)); // left while the first task is still scheduled
-  await nextTask();
-  expect(seen).toEqual([1, 2]);
   later.flush();
   expect(seen).toEqual([1, 2]);
+  later.add(() => seen.push(3));
+  later.flush();
+  later.flush();
+  expect(seen).toEqual([1, 2, 3]);
 });
 
 test('a watch that throws is reported, and the ones after it still run', () => {
