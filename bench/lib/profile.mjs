@@ -3,10 +3,11 @@ import { join } from 'node:path';
 
 /**
  * `BENCH_PROFILE=dir`: V8's sampling CPU profiler on a task's page and on every worker it starts,
- * through the DevTools protocol; each thread's profile is written to `dir` as a `.cpuprofile`
- * (Chrome DevTools opens it; `node bench/lib/profile-summary.mjs dir` prints self time per
- * function). For a figure that surprises: where a few microseconds per call go, which timers at
- * 5 µs resolution cannot say.
+ * through the DevTools protocol, a sample every 50 µs (`BENCH_PROFILE_INTERVAL_US`; at 50 µs
+ * the profiler made P8's calls 1.5× slower: read shares, not times). Each thread's profile is
+ * written to `dir` as a `.cpuprofile` (Chrome DevTools opens it; `node
+ * bench/lib/profile-summary.mjs dir` prints self time per function). For a figure that
+ * surprises: where a few microseconds per call go, which timers at 5 µs resolution cannot say.
  *
  * @param {import('playwright').Page} page
  * @param {string} dir
