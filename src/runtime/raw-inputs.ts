@@ -8,7 +8,9 @@ import { prepareFeeds } from './prepare-feeds.js';
  * preprocesses them. Its own chunk: a page whose models take tensors never loads it (P7).
  * Elements become ImageBitmaps, AudioBuffers mono samples; an ImageBitmap goes as a VideoFrame
  * and an ImageData as its bare pixels, both transferred; tensors among them as `prepareFeeds`
- * sends them; the rest (rows, Blobs) are cloned as they are.
+ * sends them; the rest (rows, Blobs) are cloned as they are. `keepInputs` keeps the caller's
+ * inputs usable; an ImageBitmap made here from an element is webinfer's own, and is closed
+ * or transferred either way.
  */
 export async function prepareRawFeeds<T extends Inputs>(
   given: T,
@@ -17,10 +19,13 @@ export async function prepareRawFeeds<T extends Inputs>(
   const images: Record<string, Inputs[string]> = {};
   const rest: Record<string, Inputs[string]> = {};
   const transfer: unknown[] = [];
-  for (const [name, value] of Object.entries(await readyRawInputs(given))) {
-    const image = sendableImage(value, keepInputs, transfer);
+  const readied = await Promise.all(
+    Object.entries(given).map(async ([name, value]) => [name, value, await sendable(name, value)] as const),
+  );
+  for (const [name, value, ready] of readied) {
+    const image = sendableImage(ready, keepInputs && ready === value, transfer);
     if (image) images[name] = image as Inputs[string];
-    else rest[name] = value;
+    else rest[name] = ready as Inputs[string];
   }
   const tensors = prepareFeeds(rest, { keepInputs });
   return {
@@ -77,30 +82,21 @@ const isAudioBuffer = (value: unknown): value is AudioBuffer =>
   typeof AudioBuffer !== 'undefined' && value instanceof AudioBuffer;
 
 /**
- * Inputs with what only the page has made sendable: elements into ImageBitmaps (transferred),
- * AudioBuffers into mono samples; the rest as they are. An element that cannot be drawn (an
+ * What only the page can make sendable of an input: an element into an ImageBitmap, an
+ * AudioBuffer into mono samples; anything else as it is. An element that cannot be drawn (an
  * `<img>` not loaded) is an `InputError`.
  */
-async function readyRawInputs<T extends Inputs>(inputs: T): Promise<T> {
-  const values = typeof inputs === 'object' && inputs !== null ? Object.values(inputs) : [];
-  if (!values.some((value) => isDrawable(value) || isAudioBuffer(value))) return inputs;
-  const entries = await Promise.all(
-    Object.entries(inputs).map(async ([name, value]) => {
-      if (isAudioBuffer(value)) return [name, mixDown(value)] as const;
-      if (!isDrawable(value)) return [name, value] as const;
-      try {
-        return [name, await createImageBitmap(value)] as const;
-      } catch (error) {
-        const actual = Object.prototype.toString.call(value).slice(8, -1);
-        throw new InputError(
-          'input-invalid',
-          `Input "${name}" could not be read as an image (${actual}): ${error instanceof Error ? error.message : String(error)}`,
-          {
-            details: { input: name, expected: 'a loaded, drawable image', actual },
-          },
-        );
-      }
-    }),
-  );
-  return Object.fromEntries(entries) as unknown as T;
+async function sendable(name: string, value: unknown): Promise<unknown> {
+  if (isAudioBuffer(value)) return mixDown(value);
+  if (!isDrawable(value)) return value;
+  try {
+    return await createImageBitmap(value);
+  } catch (error) {
+    const actual = Object.prototype.toString.call(value).slice(8, -1);
+    throw new InputError(
+      'input-invalid',
+      `Input "${name}" could not be read as an image (${actual}): ${error instanceof Error ? error.message : String(error)}`,
+      { details: { input: name, expected: 'a loaded, drawable image', actual } },
+    );
+  }
 }

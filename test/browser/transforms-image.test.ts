@@ -147,6 +147,25 @@ describe('every kind of image input reads the same', () => {
     expect(floatsOf((await model.run({ image: kept })).pixels)).toEqual(fromGiven);
   });
 
+  test('with keepInputs, the ImageBitmap webinfer makes of an element is still its own: closed once sent', async () => {
+    const model = await rt.load(models.imageProbeManifest);
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [64, 48];
+    const closed: ImageBitmap[] = [];
+    const close = ImageBitmap.prototype.close;
+    ImageBitmap.prototype.close = function (this: ImageBitmap) {
+      closed.push(this);
+      close.call(this);
+    };
+    try {
+      await model.run({ image: canvas }, { keepInputs: true });
+    } finally {
+      ImageBitmap.prototype.close = close;
+    }
+    expect(closed).toHaveLength(1);
+    expect([canvas.width, canvas.height]).toEqual([64, 48]); // the caller's element, untouched
+  });
+
   test.each([
     ['a string', 'scene.png', 'String'],
     ['an empty Blob', new Blob([]), 'an empty Blob'],
