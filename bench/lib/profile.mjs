@@ -16,7 +16,8 @@ import { join } from 'node:path';
 export async function profilePage(page, dir, name) {
   const intervalUs = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 50);
   const cdp = await page.context().newCDPSession(page);
-  /** @type {Map<number, (result: unknown) => void>} */
+  /** Requests to workers waiting for their answer, by id. */
+  /** @type {Map<number, { sessionId: string, resolve: (result: unknown) => void }>} */
   const replies = new Map();
   let nextId = 1;
   /** @type {Set<string>} */
@@ -25,12 +26,12 @@ export async function profilePage(page, dir, name) {
   const sendToWorker = (sessionId, method, params = {}) =>
     new Promise((resolve) => {
       const id = nextId++;
-      replies.set(id, resolve);
+      replies.set(id, { sessionId, resolve });
       void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) });
     });
   cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
     const parsed = JSON.parse(message);
-    replies.get(parsed.id)?.(parsed.result);
+    replies.get(parsed.id)?.resolve(parsed.result);
     replies.delete(parsed.id);
   });
   cdp.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
@@ -41,7 +42,15 @@ export async function profilePage(page, dir, name) {
     await sendToWorker(sessionId, 'Profiler.start');
     await sendToWorker(sessionId, 'Runtime.runIfWaitingForDebugger');
   });
-  cdp.on('Target.detachedFromTarget', ({ sessionId }) => workers.delete(sessionId));
+  // A worker that ends answers nothing more: what waits on it resolves empty, not never.
+  cdp.on('Target.detachedFromTarget', ({ sessionId }) => {
+    workers.delete(sessionId);
+    for (const [id, reply] of replies) {
+      if (reply.sessionId !== sessionId) continue;
+      reply.resolve(undefined);
+      replies.delete(id);
+    }
+  });
   let n = 0;
   const stopWorkers = async () => {
     for (const sessionId of workers) {
