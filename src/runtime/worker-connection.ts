@@ -1,5 +1,6 @@
 import { proxy, type Remote, releaseProxy, wrap } from 'comlink';
 import { StateError, WorkerError } from '../errors.js';
+import { Deadlines } from '../lib/deadlines.js';
 import { unwire, type Wire, type WireApi } from '../lib/wire.js';
 import type { WorkerApi, WorkerEvent } from '../worker/api.js';
 
@@ -39,6 +40,8 @@ export class WorkerConnection {
   readonly #remote: WorkerRemote;
   readonly #options: ConnectionOptions;
   readonly #pending = new Set<(error: Error) => void>();
+  /** The pending calls' timeouts, on one timer. */
+  readonly #deadlines = new Deadlines();
   readonly #watch = new AbortController();
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #started = false;
@@ -74,9 +77,9 @@ export class WorkerConnection {
     return new Promise<T>((resolve, reject) => {
       this.#pending.add(reject);
       const { timeoutMs } = options;
-      const timer =
+      const deadline =
         timeoutMs !== undefined && Number.isFinite(timeoutMs)
-          ? setTimeout(() => {
+          ? this.#deadlines.add(timeoutMs, () => {
               const details = { timeoutMs };
               reject(new WorkerError('call-timeout', `The call took longer than its ${timeoutMs} ms timeout`, { details }));
               this.#lose(
@@ -84,11 +87,11 @@ export class WorkerConnection {
                   details,
                 }),
               );
-            }, timeoutMs)
+            })
           : undefined;
       // No longer pending by the time the caller hears of it (see `pending`).
       const settle = () => {
-        clearTimeout(timer);
+        deadline?.cancel();
         this.#pending.delete(reject);
         if (this.#draining && this.#pending.size === 0) queueMicrotask(() => this.close());
       };
@@ -194,6 +197,7 @@ export class WorkerConnection {
     if (this.#failure) return;
     this.#failure = error;
     clearInterval(this.#heartbeat);
+    this.#deadlines.clear();
     this.#watch.abort();
     for (const reject of this.#pending) reject(error);
     this.#pending.clear();
