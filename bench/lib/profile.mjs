@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -15,6 +15,7 @@ import { join } from 'node:path';
  */
 export async function profilePage(page, dir, name) {
   const intervalUs = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 50);
+  mkdirSync(dir, { recursive: true });
   const cdp = await page.context().newCDPSession(page);
   /** Requests to workers waiting for their answer, by id. */
   /** @type {Map<number, { sessionId: string, resolve: (result: unknown) => void }>} */
