@@ -54,12 +54,14 @@ export type Tensors = Record<string, Tensor>;
 export type TabularRow = Readonly<Record<string, number | string | null | undefined>>;
 
 /**
- * An image for an input with an `image` reader: an ImageBitmap, ImageData, Blob or File, an
- * `<img>`, `<canvas>` or OffscreenCanvas (elements become ImageBitmaps on the page). Spelled
- * structurally: this file is shared with code built without the DOM's types.
+ * An image for an input with an `image` reader: an ImageBitmap, a VideoFrame (its visible
+ * pixels), ImageData, Blob or File, an `<img>`, `<canvas>` or OffscreenCanvas (elements become
+ * ImageBitmaps on the page). Spelled structurally: this file is shared with code built without
+ * the DOM's types.
  */
 export type ImageInput =
   | { readonly width: number; readonly height: number }
+  | { readonly codedWidth: number; readonly codedHeight: number; readonly format: string | null }
   | { readonly size: number; readonly type: string; arrayBuffer(): Promise<ArrayBuffer> };
 
 /** Audio for an input with an `audio` reader: samples at the model's rate, samples with their rate, or an AudioBuffer. */

@@ -244,6 +244,7 @@ export function summarizeP8(runs) {
  * main-thread canvas path, the goal's figure.
  *
  * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, bitmapBusyMs: number, wholeTensorMs: number,
+ *   frameMs: number, frameBusyMs: number,
  *   pageBusyMs: number,
  *   preprocessMs: number }} P9Summary
  */
@@ -262,6 +263,8 @@ export function summarizeP9(p9) {
     ratio: webinferMs / baselineMs,
     bitmapMs: median(p9.bitmapMs),
     bitmapBusyMs: median(p9.bitmapBusyMs),
+    frameMs: median(p9.frameMs),
+    frameBusyMs: median(p9.frameBusyMs),
     wholeTensorMs: median(p9.wholeTensorMs),
     pageBusyMs: median(p9.pageBusyMs),
     preprocessMs: median(p9.preprocessMs),

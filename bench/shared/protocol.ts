@@ -146,6 +146,10 @@ export interface P9Result {
   readonly bitmapMs: number[];
   /** How long the main thread stayed busy with that call. */
   readonly bitmapBusyMs: number[];
+  /** webinfer fed a VideoFrame of the same pixels (RGBA in memory, as a camera's or decoder's may be). */
+  readonly frameMs: number[];
+  /** How long the main thread stayed busy with that call. */
+  readonly frameBusyMs: number[];
   /** How long the main thread stayed busy with webinfer's call. */
   readonly pageBusyMs: number[];
   /** `timings.preprocessMs` of webinfer's call, in the worker. */

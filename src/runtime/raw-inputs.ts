@@ -1,16 +1,16 @@
 import { InputError } from '../errors.js';
-import { videoFrameOf } from '../transforms/video-frame.js';
+import { isVideoFrame, videoFrameOf } from '../transforms/video-frame.js';
 import type { Inputs } from '../types.js';
 import { prepareFeeds } from './prepare-feeds.js';
 
 /**
  * Raw inputs (images, audio, rows) readied to cross to the worker, for a model whose manifest
  * preprocesses them. Its own chunk: a page whose models take tensors never loads it (P7).
- * Elements become ImageBitmaps, AudioBuffers mono samples; an ImageBitmap goes as a VideoFrame
- * and an ImageData as its bare pixels, both transferred; tensors among them as `prepareFeeds`
- * sends them; the rest (rows, Blobs) are cloned as they are. `keepInputs` keeps the caller's
- * inputs usable; an ImageBitmap made here from an element is webinfer's own, and is closed
- * or transferred either way.
+ * Elements become ImageBitmaps, AudioBuffers mono samples; an ImageBitmap goes as a VideoFrame,
+ * a VideoFrame as it is and an ImageData as its bare pixels, all transferred; tensors among them
+ * as `prepareFeeds` sends them; the rest (rows, Blobs) are cloned as they are. `keepInputs` keeps
+ * the caller's inputs usable; an ImageBitmap made here from an element is webinfer's own, and is
+ * closed or transferred either way.
  */
 export async function prepareRawFeeds<T extends Inputs>(
   given: T,
@@ -47,6 +47,13 @@ function sendableImage(value: unknown, keepInputs: boolean, transfer: unknown[])
     if (frame || !keepInputs) transfer.push(sent);
     return sent;
   }
+  if (isVideoFrame(value)) {
+    // As it is: a VideoFrame posted to the worker moves no pixels, where drawing one into an
+    // ImageBitmap first held the page 42–47 ms for 1920×1080 here (P9'), then a read back.
+    const sent = keepInputs ? value.clone() : value;
+    transfer.push(sent);
+    return sent;
+  }
   if (typeof ImageData !== 'undefined' && value instanceof ImageData) {
     // Sent as plain pixels: an ImageData is copied when posted (~50 ms for 1920×1080 here),
     // transfer or not, where its buffer alone moves in no time. It reads as empty afterwards.
@@ -60,7 +67,7 @@ function sendableImage(value: unknown, keepInputs: boolean, transfer: unknown[])
 
 /** Elements the page can draw but not send (`<img>`, `<canvas>`, `<video>`, OffscreenCanvas). */
 function isDrawable(value: unknown): value is ImageBitmapSource {
-  const kinds = ['HTMLImageElement', 'HTMLCanvasElement', 'HTMLVideoElement', 'SVGImageElement', 'OffscreenCanvas', 'VideoFrame'];
+  const kinds = ['HTMLImageElement', 'HTMLCanvasElement', 'HTMLVideoElement', 'SVGImageElement', 'OffscreenCanvas'];
   return kinds.some((kind) => {
     const type = (globalThis as Record<string, unknown>)[kind];
     return typeof type === 'function' && value instanceof (type as new () => object);
@@ -84,19 +91,23 @@ const isAudioBuffer = (value: unknown): value is AudioBuffer =>
 /**
  * What only the page can make sendable of an input: an element into an ImageBitmap, an
  * AudioBuffer into mono samples; anything else as it is. An element that cannot be drawn (an
- * `<img>` not loaded) is an `InputError`.
+ * `<img>` not loaded) or a closed VideoFrame is an `InputError`.
  */
 async function sendable(name: string, value: unknown): Promise<unknown> {
   if (isAudioBuffer(value)) return mixDown(value);
+  // A closed frame is 0×0 (an open one never is); posting it would throw a DataCloneError.
+  if (isVideoFrame(value) && value.codedWidth === 0) throw unreadable(name, value, 'the VideoFrame is closed');
   if (!isDrawable(value)) return value;
   try {
     return await createImageBitmap(value);
   } catch (error) {
-    const actual = Object.prototype.toString.call(value).slice(8, -1);
-    throw new InputError(
-      'input-invalid',
-      `Input "${name}" could not be read as an image (${actual}): ${error instanceof Error ? error.message : String(error)}`,
-      { details: { input: name, expected: 'a loaded, drawable image', actual } },
-    );
+    throw unreadable(name, value, error instanceof Error ? error.message : String(error));
   }
+}
+
+function unreadable(name: string, value: unknown, why: string): InputError {
+  const actual = Object.prototype.toString.call(value).slice(8, -1);
+  return new InputError('input-invalid', `Input "${name}" could not be read as an image (${actual}): ${why}`, {
+    details: { input: name, expected: 'a loaded, drawable image', actual },
+  });
 }

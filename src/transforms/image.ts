@@ -100,7 +100,8 @@ async function framePixels(frame: VideoFrame, width: number, height: number): Pr
 function canvasPixels(source: CanvasImageSource, width: number, height: number): Uint8ClampedArray | undefined {
   const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
   if (!context) return undefined;
-  context.drawImage(source, 0, 0);
+  // At `width` × `height`: a VideoFrame's visible pixels, not scaled to its display size.
+  context.drawImage(source, 0, 0, width, height);
   return context.getImageData(0, 0, width, height).data;
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createRuntime, InputError, type Model, type Predictions } from '../../src/index.js';
 import centerCropUrl from '../fixtures/images/scene-224-center-crop.png?url';
 import letterboxUrl from '../fixtures/images/scene-224-letterbox.png?url';
@@ -27,6 +27,17 @@ async function rgbaOf(url: string): Promise<ImageData> {
   const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
   context.drawImage(bitmap, 0, 0);
   return context.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+/** A VideoFrame of the same RGBA pixels (what a camera's or a decoder's frames are to webinfer). */
+function frameOf(pixels: ImageData): VideoFrame {
+  return new VideoFrame(pixels.data, { format: 'RGBA', codedWidth: pixels.width, codedHeight: pixels.height, timestamp: 0 });
+}
+
+function closedFrame(): VideoFrame {
+  const frame = frameOf(new ImageData(2, 2));
+  frame.close();
+  return frame;
 }
 
 /** Largest difference, in [0, 1] pixel units, between a fed NCHW tensor and a reference image normalized the same way. */
@@ -114,7 +125,7 @@ describe('a 1920×1080 image → 224×224, as Pillow resizes it', () => {
 });
 
 describe('every kind of image input reads the same', () => {
-  test('Blob, ImageBitmap, ImageData, <img> and <canvas> give the same tensor; the dominant channel is labelled', async () => {
+  test('Blob, ImageBitmap, VideoFrame, ImageData, <img> and <canvas> give the same tensor; the dominant channel is labelled', async () => {
     const model = await rt.load(models.imageProbeManifest);
     const fromBlob = floatsOf((await model.run({ image: scene })).pixels);
     const imageData = await rgbaOf(sceneUrl);
@@ -124,7 +135,8 @@ describe('every kind of image input reads the same', () => {
     const canvas = document.createElement('canvas');
     [canvas.width, canvas.height] = [imageData.width, imageData.height];
     canvas.getContext('2d')?.putImageData(imageData, 0, 0);
-    for (const image of [await createImageBitmap(scene), imageData, img, canvas]) {
+    const frame = frameOf(imageData);
+    for (const image of [await createImageBitmap(scene), frame, imageData, img, canvas]) {
       const outputs = await model.run({ image });
       expect(floatsOf(outputs.pixels)).toEqual(fromBlob);
       const channels = outputs.channels as Predictions;
@@ -145,6 +157,26 @@ describe('every kind of image input reads the same', () => {
     expect(fromKept).toEqual(fromGiven);
     // Still whole: it reads the same again.
     expect(floatsOf((await model.run({ image: kept })).pixels)).toEqual(fromGiven);
+  });
+
+  test('a VideoFrame goes to the worker as it is: closed after the call unless keepInputs, read the same', async () => {
+    const model = await rt.load(models.imageProbeManifest);
+    const pixels = await rgbaOf(sceneUrl);
+    const fromData = floatsOf((await model.run({ image: new ImageData(pixels.data.slice(), 1920, 1080) })).pixels);
+    const given = frameOf(pixels);
+    const kept = frameOf(pixels);
+    // Not drawn into an ImageBitmap on the page first, as it was (70–95 ms of 1920×1080 here).
+    const drawn = vi.spyOn(globalThis, 'createImageBitmap');
+    try {
+      expect(floatsOf((await model.run({ image: given })).pixels)).toEqual(fromData);
+      expect(floatsOf((await model.run({ image: kept }, { keepInputs: true })).pixels)).toEqual(fromData);
+    } finally {
+      drawn.mockRestore();
+    }
+    expect(drawn).not.toHaveBeenCalled();
+    expect(given.codedWidth).toBe(0); // closed, as a transferred frame is
+    expect([kept.codedWidth, kept.codedHeight]).toEqual([1920, 1080]);
+    expect(floatsOf((await model.run({ image: kept })).pixels)).toEqual(fromData);
   });
 
   test('with keepInputs, the ImageBitmap webinfer makes of an element is still its own: closed once sent', async () => {
@@ -171,6 +203,7 @@ describe('every kind of image input reads the same', () => {
     ['an empty Blob', new Blob([]), 'an empty Blob'],
     ['bytes that are not an image', new Blob([new Uint8Array([1, 2, 3, 4])], { type: 'image/png' }), 'does not decode'],
     ['an <img> that has not loaded', new Image(), 'could not be read as an image'],
+    ['a closed VideoFrame', closedFrame(), 'the VideoFrame is closed'],
   ])('%s is an InputError naming the input; the model goes on', async (_, image, message) => {
     const model = await rt.load(models.imageProbeManifest);
     const error = await model.run({ image: image as never }).catch((e: unknown) => e);
