@@ -49,6 +49,8 @@ const goals = {
 
 /** @param {number} x */
 const ms = (x) => x.toFixed(3);
+/** @param {number} x ms */
+const us = (x) => (x * 1000).toFixed(1);
 /** @param {number} n */
 const bytes = (n) => `${n.toLocaleString('en-US')} B`;
 /** @param {boolean} ok */
@@ -208,7 +210,8 @@ function p8Line(s) {
     `(goal <= ${goals.p8Ratio}) ${verdict(s.ratio <= goals.p8Ratio)} (paired blocks; pooled ${s.pooledRatio.toFixed(3)}); ` +
     `session.run on=${ms(s.onInferenceMs)}ms ` +
     `off=${ms(s.offInferenceMs)}ms ratio=${s.inferenceRatio.toFixed(3)}; in the worker on=${ms(s.onWorkerMs)}ms ` +
-    `off=${ms(s.offWorkerMs)}ms; ${s.calls} calls a side, alternated in blocks of 40 on one session, ${s.pages} pages`
+    `off=${ms(s.offWorkerMs)}ms; the page after the reply on=${us(s.onAfterReplyMs)}µs off=${us(s.offAfterReplyMs)}µs ` +
+    `(trimmed means); ${s.calls} calls a side, alternated in blocks of 40 on one session, ${s.pages} pages`
   );
 }
 

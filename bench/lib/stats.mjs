@@ -16,6 +16,18 @@ export function quantile(samples, q) {
 /** @param {readonly number[]} samples */
 export const median = (samples) => quantile(samples, 0.5);
 
+/**
+ * The mean of the middle 80 %: for shares of a few µs, which 5 µs timer steps make medians of
+ * (one step or the next) but which average out over thousands of calls.
+ *
+ * @param {readonly number[]} samples
+ */
+export function trimmedMean(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const kept = sorted.slice(Math.floor(sorted.length * 0.1), Math.ceil(sorted.length * 0.9));
+  return kept.length === 0 ? Number.NaN : sum(kept) / kept.length;
+}
+
 /** @param {readonly number[]} samples */
 export const sum = (samples) => samples.reduce((total, x) => total + x, 0);
 

@@ -1,5 +1,5 @@
 /** Turns raw per-call samples from the page into the figures the bench reports. */
-import { median, minus, quantile, ratios, sum } from './stats.mjs';
+import { median, minus, quantile, ratios, sum, trimmedMean } from './stats.mjs';
 
 /** @typedef {import('../shared/protocol.js').P2Samples} P2Samples */
 
@@ -190,7 +190,8 @@ export function summarizeP6(p6) {
  * touch: the noise floor of the figure.
  *
  * @typedef {{ model: string, onMs: number, offMs: number, ratio: number, pooledRatio: number, onInferenceMs: number,
- *   offInferenceMs: number, inferenceRatio: number, onWorkerMs: number, offWorkerMs: number, calls: number, pages: number }} P8Summary
+ *   offInferenceMs: number, inferenceRatio: number, onWorkerMs: number, offWorkerMs: number,
+ *   onAfterReplyMs: number, offAfterReplyMs: number, calls: number, pages: number }} P8Summary
  */
 
 /**
@@ -201,7 +202,7 @@ export function summarizeP8(runs) {
   const failed = runs.find(isFailed);
   if (failed) return failed;
   const done = /** @type {import('../shared/protocol.js').P8Result[]} */ (runs);
-  /** @param {'on' | 'off' | 'onInference' | 'offInference' | 'onWorker' | 'offWorker'} key */
+  /** @param {'on' | 'off' | 'onInference' | 'offInference' | 'onWorker' | 'offWorker' | 'onAfterReply' | 'offAfterReply'} key */
   const pooled = (key) => done.flatMap((run) => run[key]);
   const p8 = {
     model: done[0]?.model ?? '',
@@ -234,6 +235,8 @@ export function summarizeP8(runs) {
     inferenceRatio: onInferenceMs / offInferenceMs,
     onWorkerMs: median(p8.onWorker),
     offWorkerMs: median(p8.offWorker),
+    onAfterReplyMs: trimmedMean(pooled('onAfterReply')),
+    offAfterReplyMs: trimmedMean(pooled('offAfterReply')),
     calls: p8.on.length,
     pages: done.length,
   };

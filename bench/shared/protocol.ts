@@ -117,6 +117,9 @@ export interface P8Result {
   /** Everything the worker did for the call (monitors included), per side. */
   readonly onWorker: number[];
   readonly offWorker: number[];
+  /** The page's share after the reply arrived (the caller's time less `timings.roundTripMs`), per side. */
+  readonly onAfterReply: number[];
+  readonly offAfterReply: number[];
 }
 
 /** Model updates under load (see bench/page/update.ts). */
