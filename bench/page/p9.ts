@@ -50,6 +50,17 @@ function busyFor(start: () => unknown): Promise<number> {
   });
 }
 
+/** A call timed as its caller sees it, and how long it kept the main thread busy. */
+async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; busyMs: number; value: T }> {
+  const started = performance.now();
+  let running: Promise<T> | undefined;
+  const busyMs = await busyFor(() => {
+    running = call();
+  });
+  const value = await (running as Promise<T>);
+  return { ms: performance.now() - started, busyMs, value };
+}
+
 export async function benchImagePreprocessing(task: P9Task): Promise<P9Result> {
   const manifestOf = async (fixture: typeof probe | typeof imageMean, url: string) => {
     const file = { ...fixture.files[0], url: new URL(url, location.href).href, ...(await describeFile(url)) };
@@ -82,46 +93,26 @@ export async function benchImagePreprocessing(task: P9Task): Promise<P9Result> {
     };
     for (let run = -3; run < task.runs; run++) {
       const fromData = imageData();
-      let started = performance.now();
-      let running: Promise<unknown> = Promise.resolve();
-      const busy = await busyFor(() => {
-        running = model.runDetailed({ image: fromData });
-      });
-      const reply = (await running) as Awaited<ReturnType<typeof model.runDetailed>>;
-      const webinferMs = performance.now() - started;
+      const webinfer = await timed(() => model.runDetailed({ image: fromData }));
       const another = imageData();
-      started = performance.now();
-      await whole.run({ image: another });
-      const wholeTensorMs = performance.now() - started;
+      const wholeTensor = await timed(() => whole.run({ image: another }));
       const bitmap = await createImageBitmap(scene);
-      started = performance.now();
-      let fromBitmap: Promise<unknown> = Promise.resolve();
-      const bitmapBusy = await busyFor(() => {
-        fromBitmap = model.run({ image: bitmap });
-      });
-      await fromBitmap;
-      const bitmapMs = performance.now() - started;
+      const fromBitmap = await timed(() => model.run({ image: bitmap }));
       const frame = new VideoFrame(rgba.data, { format: 'RGBA', codedWidth: rgba.width, codedHeight: rgba.height, timestamp: 0 });
-      started = performance.now();
-      let fromFrame: Promise<unknown> = Promise.resolve();
-      const frameBusy = await busyFor(() => {
-        fromFrame = model.run({ image: frame });
-      });
-      await fromFrame;
-      const frameMs = performance.now() - started;
-      started = performance.now();
+      const fromFrame = await timed(() => model.run({ image: frame }));
+      const started = performance.now();
       mainThreadPreprocess(scene, canvas);
       const baselineMs = performance.now() - started;
       if (run < 0) continue; // warm-up
-      result.webinferMs.push(webinferMs);
-      result.wholeTensorMs.push(wholeTensorMs);
-      result.bitmapMs.push(bitmapMs);
-      result.bitmapBusyMs.push(bitmapBusy);
-      result.frameMs.push(frameMs);
-      result.frameBusyMs.push(frameBusy);
+      result.webinferMs.push(webinfer.ms);
+      result.pageBusyMs.push(webinfer.busyMs);
+      result.preprocessMs.push(webinfer.value.timings.preprocessMs);
+      result.wholeTensorMs.push(wholeTensor.ms);
+      result.bitmapMs.push(fromBitmap.ms);
+      result.bitmapBusyMs.push(fromBitmap.busyMs);
+      result.frameMs.push(fromFrame.ms);
+      result.frameBusyMs.push(fromFrame.busyMs);
       result.baselineMs.push(baselineMs);
-      result.pageBusyMs.push(busy);
-      result.preprocessMs.push(reply.timings.preprocessMs);
     }
     return result;
   } finally {
