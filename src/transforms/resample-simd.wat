@@ -1,7 +1,8 @@
 ;; Pillow's BILINEAR resize of RGBA pixels with WebAssembly SIMD (resample-simd.ts drives it;
 ;; `npm run build:wasm` turns this file into resample-simd.wasm.ts). Both passes multiply 8-bit
 ;; values by 16-bit fixed-point weights with i32x4.dot_i16x8_s: two taps of four channels each
-;; per instruction, sums in 32 bits, then `>> bits`, clamped to 0..255.
+;; per instruction, sums in 32 bits, then `>> bits`, clamped to 0..255. The sums start at half
+;; a step (`1 << (bits - 1)`): the shift rounds.
 ;;
 ;; Weights of one output position are laid out as `coeffStride` bytes: the first tap (i32), the
 ;; number of tap pairs (i32), 8 bytes of padding, then one v128 per pair of taps, [w0 w1] four
@@ -12,14 +13,96 @@
 
   ;; `rows` rows of RGBA pixels from `src` (`srcStride` bytes apart) → `outWidth` RGBA pixels
   ;; each, written one row after another from `dst`. Reads up to 16 bytes past a row's last tap.
+  ;; Four rows at a time, as Pillow-SIMD does: each weight is loaded once for the four, and the
+  ;; loop's own work is shared; then the rows left, one at a time.
   (func (export "horizontal")
     (param $src i32) (param $srcStride i32) (param $rows i32)
     (param $coeffs i32) (param $coeffStride i32) (param $outWidth i32)
     (param $dst i32) (param $bits i32)
     (local $y i32) (local $x i32) (local $row i32) (local $c i32) (local $p i32) (local $pairs i32)
-    (local $at i32) (local $w i32) (local $px v128) (local $acc v128) (local $half v128) (local $zero v128)
+    (local $at i32) (local $w i32) (local $out i32) (local $outStride i32) (local $half v128)
+    (local $w0 v128) (local $w1 v128) (local $px v128)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128)
     (local.set $half (i32x4.splat (i32.shl (i32.const 1) (i32.sub (local.get $bits) (i32.const 1)))))
+    (local.set $outStride (i32.shl (local.get $outWidth) (i32.const 2)))
     (local.set $row (local.get $src))
+    (block $quadsDone
+      (loop $quadLoop
+        (br_if $quadsDone (i32.gt_u (i32.add (local.get $y) (i32.const 4)) (local.get $rows)))
+        (local.set $x (i32.const 0))
+        (local.set $c (local.get $coeffs))
+        (local.set $out (local.get $dst))
+        (block $xDone
+          (loop $xLoop
+            (br_if $xDone (i32.ge_u (local.get $x) (local.get $outWidth)))
+            (local.set $at (i32.add (local.get $row) (i32.shl (i32.load (local.get $c)) (i32.const 2))))
+            (local.set $pairs (i32.load offset=4 (local.get $c)))
+            (local.set $w (i32.add (local.get $c) (i32.const 16)))
+            (local.set $acc0 (local.get $half))
+            (local.set $acc1 (local.get $half))
+            (local.set $acc2 (local.get $half))
+            (local.set $acc3 (local.get $half))
+            (local.set $p (i32.const 0))
+            (block $pDone
+              (loop $pLoop
+                (br_if $pDone (i32.ge_u (local.get $p) (local.get $pairs)))
+                (local.set $w0 (v128.load (local.get $w)))
+                (local.set $w1 (v128.load offset=16 (local.get $w)))
+                ;; Four pixels of each row, bytes reordered by one shuffle of one vector to
+                ;; [r0 r1 g0 g1 b0 b1 a0 a1 | r2 r3 ...], each half widened to i16: two taps of
+                ;; each channel side by side, as the weights are.
+                (local.set $px (v128.load (local.get $at)))
+                (local.set $px (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                (local.set $acc0
+                  (i32x4.add
+                    (i32x4.add (local.get $acc0) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $px)) (local.get $w0)))
+                    (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $px)) (local.get $w1))))
+                (local.set $px (v128.load (i32.add (local.get $at) (local.get $srcStride))))
+                (local.set $px (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                (local.set $acc1
+                  (i32x4.add
+                    (i32x4.add (local.get $acc1) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $px)) (local.get $w0)))
+                    (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $px)) (local.get $w1))))
+                (local.set $px (v128.load (i32.add (local.get $at) (i32.shl (local.get $srcStride) (i32.const 1)))))
+                (local.set $px (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                (local.set $acc2
+                  (i32x4.add
+                    (i32x4.add (local.get $acc2) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $px)) (local.get $w0)))
+                    (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $px)) (local.get $w1))))
+                (local.set $px (v128.load (i32.add (local.get $at) (i32.mul (local.get $srcStride) (i32.const 3)))))
+                (local.set $px (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                (local.set $acc3
+                  (i32x4.add
+                    (i32x4.add (local.get $acc3) (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $px)) (local.get $w0)))
+                    (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $px)) (local.get $w1))))
+                (local.set $at (i32.add (local.get $at) (i32.const 16)))
+                (local.set $w (i32.add (local.get $w) (i32.const 32)))
+                (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                (br $pLoop)))
+            (v128.store32_lane 0 (local.get $out)
+              (i8x16.narrow_i16x8_u
+                (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc0) (local.get $bits))) (local.get $px)))
+                (local.get $px)))
+            (v128.store32_lane 0 (i32.add (local.get $out) (local.get $outStride))
+              (i8x16.narrow_i16x8_u
+                (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc1) (local.get $bits))) (local.get $px)))
+                (local.get $px)))
+            (v128.store32_lane 0 (i32.add (local.get $out) (i32.shl (local.get $outStride) (i32.const 1)))
+              (i8x16.narrow_i16x8_u
+                (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc2) (local.get $bits))) (local.get $px)))
+                (local.get $px)))
+            (v128.store32_lane 0 (i32.add (local.get $out) (i32.mul (local.get $outStride) (i32.const 3)))
+              (i8x16.narrow_i16x8_u
+                (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc3) (local.get $bits))) (local.get $px)))
+                (local.get $px)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $c (i32.add (local.get $c) (local.get $coeffStride)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $xLoop)))
+        (local.set $row (i32.add (local.get $row) (i32.shl (local.get $srcStride) (i32.const 2))))
+        (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $outStride) (i32.const 2))))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (br $quadLoop)))
     (block $rowsDone
       (loop $rowLoop
         (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $rows)))
@@ -31,29 +114,26 @@
             (local.set $at (i32.add (local.get $row) (i32.shl (i32.load (local.get $c)) (i32.const 2))))
             (local.set $pairs (i32.load offset=4 (local.get $c)))
             (local.set $w (i32.add (local.get $c) (i32.const 16)))
-            (local.set $acc (local.get $half))
+            (local.set $acc0 (local.get $half))
             (local.set $p (i32.const 0))
             (block $pDone
               (loop $pLoop
                 (br_if $pDone (i32.ge_u (local.get $p) (local.get $pairs)))
-                ;; Four pixels; each half's channels interleaved as i16: [r0 r1 g0 g1 b0 b1 a0 a1].
                 (local.set $px (v128.load (local.get $at)))
-                (local.set $acc
+                (local.set $px (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                (local.set $acc0
                   (i32x4.add
-                    (i32x4.add (local.get $acc)
-                      (i32x4.dot_i16x8_s
-                        (i8x16.shuffle 0 16 4 16 1 16 5 16 2 16 6 16 3 16 7 16 (local.get $px) (local.get $zero))
-                        (v128.load (local.get $w))))
-                    (i32x4.dot_i16x8_s
-                      (i8x16.shuffle 8 16 12 16 9 16 13 16 10 16 14 16 11 16 15 16 (local.get $px) (local.get $zero))
-                      (v128.load offset=16 (local.get $w)))))
+                    (i32x4.add (local.get $acc0)
+                      (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $px)) (v128.load (local.get $w))))
+                    (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $px)) (v128.load offset=16 (local.get $w)))))
                 (local.set $at (i32.add (local.get $at) (i32.const 16)))
                 (local.set $w (i32.add (local.get $w) (i32.const 32)))
                 (local.set $p (i32.add (local.get $p) (i32.const 2)))
                 (br $pLoop)))
-            (local.set $acc (i32x4.shr_s (local.get $acc) (local.get $bits)))
-            (local.set $acc (i16x8.narrow_i32x4_s (local.get $acc) (local.get $acc)))
-            (v128.store32_lane 0 (local.get $dst) (i8x16.narrow_i16x8_u (local.get $acc) (local.get $acc)))
+            (v128.store32_lane 0 (local.get $dst)
+              (i8x16.narrow_i16x8_u
+                (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc0) (local.get $bits))) (local.get $px)))
+                (local.get $px)))
             (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
             (local.set $c (i32.add (local.get $c) (local.get $coeffStride)))
             (local.set $x (i32.add (local.get $x) (i32.const 1)))
