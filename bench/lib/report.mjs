@@ -220,7 +220,7 @@ function p9Line(s) {
   if (isFailed(s)) return `P9' FAILED: ${firstLine(s)}`;
   return (
     `P9' image 1920x1080 -> 224x224 NCHW  webinfer=${ms(s.webinferMs)}ms (preprocess in the worker ${ms(s.preprocessMs)}ms, ` +
-    `page busy ${ms(s.pageBusyMs)}ms) main-thread canvas=${ms(s.baselineMs)}ms ratio=${s.ratio.toFixed(3)} ` +
+    `page busy ${ms(s.pageBusyMs)}ms, the bare transfer ${ms(s.transferBusyMs)}ms) main-thread canvas=${ms(s.baselineMs)}ms ratio=${s.ratio.toFixed(3)} ` +
     `(goal <= ${goals.p9Ratio}) ${verdict(s.ratio <= goals.p9Ratio)}; from an ImageBitmap ${ms(s.bitmapMs)}ms (page busy ${ms(s.bitmapBusyMs)}ms); ` +
     `from a VideoFrame ${ms(s.frameMs)}ms (page busy ${ms(s.frameBusyMs)}ms); ` +
     `with the whole tensor sent back ${ms(s.wholeTensorMs)}ms`

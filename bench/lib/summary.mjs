@@ -246,9 +246,9 @@ export function summarizeP8(runs) {
  * P9': medians of the alternated runs. `ratio` is webinfer (ImageData through the worker) ÷ the
  * main-thread canvas path, the goal's figure.
  *
- * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number, bitmapBusyMs: number, wholeTensorMs: number,
- *   frameMs: number, frameBusyMs: number,
- *   pageBusyMs: number,
+ * @typedef {{ webinferMs: number, baselineMs: number, ratio: number, bitmapMs: number,
+ *   bitmapBusyMs: number, wholeTensorMs: number, frameMs: number, frameBusyMs: number,
+ *   pageBusyMs: number, transferBusyMs: number,
  *   preprocessMs: number }} P9Summary
  */
 
@@ -270,6 +270,7 @@ export function summarizeP9(p9) {
     frameBusyMs: median(p9.frameBusyMs),
     wholeTensorMs: median(p9.wholeTensorMs),
     pageBusyMs: median(p9.pageBusyMs),
+    transferBusyMs: median(p9.transferBusyMs),
     preprocessMs: median(p9.preprocessMs),
   };
 }

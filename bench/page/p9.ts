@@ -4,8 +4,9 @@
  * a model that takes the tensor and answers three numbers, its channels' means) against the
  * main-thread path most tutorials use: canvas `drawImage` to 224×224 (not antialiased),
  * `getImageData`, a JavaScript loop. Also how long the page's main thread is busy with
- * webinfer's call, webinfer fed an ImageBitmap or a VideoFrame instead, and the same call on a model that
- * sends the whole tensor back (image-probe: 600 KB more copied out of onnxruntime-web and to
+ * webinfer's call (and with a bare transfer of the same pixels to a worker, for comparison),
+ * webinfer fed an ImageBitmap or a VideoFrame instead, and the same call on a model that sends
+ * the whole tensor back (image-probe: 600 KB more copied out of onnxruntime-web and to
  * the page, which the image's path to a model does not need).
  */
 import { createRuntime } from 'webinfer';
@@ -36,29 +37,49 @@ function mainThreadPreprocess(source: ImageBitmap, canvas: HTMLCanvasElement): F
   return out;
 }
 
-/** Ms the main thread stays busy after `start`: until a message posted right after it is handled. */
-function busyFor(start: () => unknown): Promise<number> {
-  const channel = new MessageChannel();
+/**
+ * Collects the page's garbage, before a clock starts. Each run here leaves 8 MB of pixels behind
+ * (new ones per call); left to V8, their collection landed in whatever ran next: the canvas
+ * path took 0.4 or 2–6 ms in its loop by that alone (median 3.5 ms, against 1.45 ms with a
+ * collection before each). The bench's Chromium has `--expose-gc`.
+ */
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
+
+/** Ms the tutorial path takes on the main thread. */
+function mainThreadMs(source: ImageBitmap, canvas: HTMLCanvasElement): number {
+  collectGarbage();
   const started = performance.now();
-  return new Promise((resolve) => {
-    channel.port1.onmessage = () => {
-      resolve(performance.now() - started);
-      channel.port1.close();
-    };
-    start();
-    channel.port2.postMessage(null);
-  });
+  mainThreadPreprocess(source, canvas);
+  return performance.now() - started;
 }
 
-/** A call timed as its caller sees it, and how long it kept the main thread busy. */
-async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; busyMs: number; value: T }> {
-  const started = performance.now();
-  let running: Promise<T> | undefined;
-  const busyMs = await busyFor(() => {
+/**
+ * Ms the main thread stays busy with `call`: until a message posted right after it starts is
+ * handled. A call of its own, not one of the timed calls: opening the probe's channel and
+ * posting its message took ~0.15 ms of a timed call's clock here, and its handler ran while the
+ * worker woke.
+ */
+async function busyWith(call: () => Promise<unknown>): Promise<number> {
+  collectGarbage();
+  const channel = new MessageChannel();
+  let running: Promise<unknown> | undefined;
+  const busyMs = await new Promise<number>((resolve) => {
+    channel.port1.onmessage = () => resolve(performance.now() - started);
+    const started = performance.now();
     running = call();
+    channel.port2.postMessage(null);
   });
-  const value = await (running as Promise<T>);
-  return { ms: performance.now() - started, busyMs, value };
+  channel.port1.close();
+  await running;
+  return busyMs;
+}
+
+/** A call timed as its caller sees it. */
+async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  collectGarbage();
+  const started = performance.now();
+  const value = await call();
+  return { ms: performance.now() - started, value };
 }
 
 export async function benchImagePreprocessing(task: P9Task): Promise<P9Result> {
@@ -67,6 +88,8 @@ export async function benchImagePreprocessing(task: P9Task): Promise<P9Result> {
     return manifestDataUrl({ ...fixture, files: [file] });
   };
   const rt = createRuntime({ backends: ['wasm'] });
+  // The bare transfer: the same pixels posted to a worker that sends them back, no webinfer.
+  const echo = new Worker(new URL('./echo-worker.ts', import.meta.url), { type: 'module', name: 'raw' });
   try {
     const model = await rt.load(await manifestOf(imageMean, meanModelUrl));
     const whole = await rt.load(await manifestOf(probe, probeModelUrl));
@@ -88,34 +111,50 @@ export async function benchImagePreprocessing(task: P9Task): Promise<P9Result> {
       frameMs: [],
       frameBusyMs: [],
       pageBusyMs: [],
+      transferBusyMs: [],
       preprocessMs: [],
       wholeTensorMs: [],
     };
+    const bareTransfer = (pixels: ImageData) =>
+      new Promise((resolve) => {
+        echo.addEventListener('message', resolve, { once: true });
+        echo.postMessage({ image: { data: pixels.data } }, [pixels.data.buffer]);
+      });
+    const frameOf = () =>
+      new VideoFrame(rgba.data, { format: 'RGBA', codedWidth: rgba.width, codedHeight: rgba.height, timestamp: 0 });
     for (let run = -3; run < task.runs; run++) {
       const fromData = imageData();
       const webinfer = await timed(() => model.runDetailed({ image: fromData }));
+      const probedData = imageData();
+      const dataBusyMs = await busyWith(() => model.run({ image: probedData }));
+      const echoed = imageData();
+      const transferBusyMs = await busyWith(() => bareTransfer(echoed));
       const another = imageData();
       const wholeTensor = await timed(() => whole.run({ image: another }));
       const bitmap = await createImageBitmap(scene);
       const fromBitmap = await timed(() => model.run({ image: bitmap }));
-      const frame = new VideoFrame(rgba.data, { format: 'RGBA', codedWidth: rgba.width, codedHeight: rgba.height, timestamp: 0 });
+      const probedBitmap = await createImageBitmap(scene);
+      const bitmapBusyMs = await busyWith(() => model.run({ image: probedBitmap }));
+      const frame = frameOf();
       const fromFrame = await timed(() => model.run({ image: frame }));
-      const started = performance.now();
-      mainThreadPreprocess(scene, canvas);
-      const baselineMs = performance.now() - started;
+      const probedFrame = frameOf();
+      const frameBusyMs = await busyWith(() => model.run({ image: probedFrame }));
+      const baselineMs = mainThreadMs(scene, canvas);
       if (run < 0) continue; // warm-up
       result.webinferMs.push(webinfer.ms);
-      result.pageBusyMs.push(webinfer.busyMs);
+      result.pageBusyMs.push(dataBusyMs);
+      result.transferBusyMs.push(transferBusyMs);
       result.preprocessMs.push(webinfer.value.timings.preprocessMs);
       result.wholeTensorMs.push(wholeTensor.ms);
       result.bitmapMs.push(fromBitmap.ms);
-      result.bitmapBusyMs.push(fromBitmap.busyMs);
+      result.bitmapBusyMs.push(bitmapBusyMs);
       result.frameMs.push(fromFrame.ms);
-      result.frameBusyMs.push(fromFrame.busyMs);
+      result.frameBusyMs.push(frameBusyMs);
       result.baselineMs.push(baselineMs);
     }
     return result;
   } finally {
+    echo.terminate();
     await rt.close();
   }
 }

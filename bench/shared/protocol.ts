@@ -155,6 +155,8 @@ export interface P9Result {
   readonly frameBusyMs: number[];
   /** How long the main thread stayed busy with webinfer's call. */
   readonly pageBusyMs: number[];
+  /** How long it stayed busy posting the same pixels, transferred, to a worker that sends them back: the bare transfer. */
+  readonly transferBusyMs: number[];
   /** `timings.preprocessMs` of webinfer's call, in the worker. */
   readonly preprocessMs: number[];
 }
