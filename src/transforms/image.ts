@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { ScratchBuffers } from '../session/scratch-buffers.js';
 import type { Tensor } from '../types.js';
+import { rgbaToPlanesSimd } from './planes-simd.js';
 import { type Pixels, resizeBilinear } from './resample.js';
 import { resizeBilinearSimd } from './resample-simd.js';
 import type { ImageOp, PixelOp } from './schema.js';
@@ -177,7 +178,8 @@ export function pixelsToTensor(
   // A float32 tensor in memory used again from run to run, where the caller gives it back after.
   const values =
     scratch && type === 'float32' ? (scratch.take(new Float32Array(0), area * 3) as Float32Array) : new Float32Array(area * 3);
-  for (let c = 0; c < 3; c++) {
+  const simd = layout === 'nchw' && rgbaToPlanesSimd(pixels, order, a, b, values);
+  for (let c = 0; c < 3 && !simd; c++) {
     const from = order[c] as number;
     const ac = a[c] as number;
     const bc = b[c] as number;

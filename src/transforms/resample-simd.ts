@@ -1,8 +1,8 @@
 import { type FilterWeights, filterWeights, type Pixels, toFixed } from './resample.js';
-import { wasmBase64 } from './resample-simd.wasm.js';
+import { kernelBytes, releaseLargeMemory, simdKernel } from './simd-kernel.js';
 
 /**
- * Pillow's BILINEAR resize of RGBA pixels with WebAssembly SIMD (resample-simd.wat): the same
+ * Pillow's BILINEAR resize of RGBA pixels with WebAssembly SIMD (image-simd.wat): the same
  * taps as `resizeBilinear`, with weights in 16-bit fixed point instead of Pillow's 22 bits, two
  * taps of four channels per instruction, four rows at a time. 1.4 ms against 11.6 ms for the
  * JavaScript loops on a 1920×1080 → 224×224 downscale here (Node); each pass's sum differs from
@@ -10,23 +10,6 @@ import { wasmBase64 } from './resample-simd.wasm.js';
  * on the test scene).
  */
 
-interface Kernel {
-  readonly memory: WebAssembly.Memory;
-  horizontal(
-    src: number,
-    srcStride: number,
-    rows: number,
-    coeffs: number,
-    coeffStride: number,
-    outWidth: number,
-    dst: number,
-    bits: number,
-  ): void;
-  vertical(temp: number, stride: number, height: number, coeffs: number, coeffStride: number, dst: number, bits: number): void;
-}
-
-/** Linear memory kept between resizes up to this; past it the instance is dropped after use. */
-const keptMemoryBytes = 64 * 2 ** 20;
 /**
  * Source rows copied into the kernel's memory at a time, each strip resized across while it is
  * still in the CPU's cache. Copying a whole 1920×1080 image in first, then reading it back,
@@ -35,22 +18,6 @@ const keptMemoryBytes = 64 * 2 ** 20;
 const stripBytes = 128 * 1024;
 /** Bytes the kernel may read past its input (16-byte loads of the last taps). */
 const slack = 16;
-
-/** undefined: not tried yet; null: no WebAssembly SIMD here (or a CSP without 'wasm-unsafe-eval'). */
-let kernel: Kernel | null | undefined;
-
-function loadKernel(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  try {
-    const bytes = Uint8Array.from(atob(wasmBase64), (char) => char.charCodeAt(0));
-    kernel = WebAssembly.validate(bytes)
-      ? (new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Kernel)
-      : null;
-  } catch {
-    kernel = null;
-  }
-  return kernel;
-}
 
 /** Packed weights of one axis: per output position `stride` bytes (see resample-simd.wat). */
 interface Packed {
@@ -129,7 +96,7 @@ export function resizeBilinearSimd(
     keep = 4,
   }: { box?: readonly [number, number, number, number]; keep?: number } = {},
 ): Pixels | undefined {
-  const wasm = source.channels === 4 ? loadKernel() : null;
+  const wasm = source.channels === 4 ? simdKernel() : null;
   if (!wasm) return undefined;
   const [x0, y0, x1, y1] = box;
   const horizontal = packedFor(`h${source.width}:${x0}:${x1}:${width}`, () =>
@@ -155,10 +122,7 @@ export function resizeBilinearSimd(
   const vc = hc + horizontal.bytes.byteLength;
   const temp = vc + vertical.bytes.byteLength;
   const dst = temp + (rows + 1) * stride;
-  const end = dst + height * stride + slack;
-  const grow = Math.ceil((end - wasm.memory.buffer.byteLength) / 65_536);
-  if (grow > 0) wasm.memory.grow(grow);
-  const memory = new Uint8Array(wasm.memory.buffer);
+  const memory = kernelBytes(wasm, dst + height * stride + slack);
   memory.set(horizontal.bytes, hc);
   memory.set(vertical.bytes, vc);
   for (let row = 0; row < rows; row += strip) {
@@ -176,6 +140,6 @@ export function resizeBilinearSimd(
     }
     data = kept;
   }
-  if (wasm.memory.buffer.byteLength > keptMemoryBytes) kernel = undefined; // its memory goes with it
+  releaseLargeMemory(wasm);
   return { data, width, height, channels: keep };
 }

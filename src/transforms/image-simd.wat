@@ -1,10 +1,13 @@
-;; Pillow's BILINEAR resize of RGBA pixels with WebAssembly SIMD (resample-simd.ts drives it;
-;; `npm run build:wasm` turns this file into resample-simd.wasm.ts). Both passes multiply 8-bit
-;; values by 16-bit fixed-point weights with i32x4.dot_i16x8_s: two taps of four channels each
-;; per instruction, sums in 32 bits, then `>> bits`, clamped to 0..255. The sums start at half
-;; a step (`1 << (bits - 1)`): the shift rounds.
+;; Image kernels in WebAssembly SIMD, on the module's own memory (simd-kernel.ts loads them;
+;; `npm run build:wasm` turns this file into image-simd.wasm.ts):
+;; - `horizontal` and `vertical`: Pillow's BILINEAR resize of RGBA pixels (resample-simd.ts drives
+;;   them). Both passes multiply 8-bit values by 16-bit fixed-point weights with
+;;   i32x4.dot_i16x8_s: two taps of four channels each per instruction, sums in 32 bits, then
+;;   `>> bits`, clamped to 0..255. The sums start at half a step (`1 << (bits - 1)`): the shift
+;;   rounds.
+;; - `planes`: RGBA pixels → three float32 planes, value × a + b per channel (planes-simd.ts).
 ;;
-;; Weights of one output position are laid out as `coeffStride` bytes: the first tap (i32), the
+;; Resize weights of one output position are laid out as `coeffStride` bytes: the first tap (i32), the
 ;; number of tap pairs (i32), 8 bytes of padding, then one v128 per pair of taps, [w0 w1] four
 ;; times as i16 (a missing second tap weighs 0). The horizontal pass takes pairs two at a time,
 ;; so there its pair count is even (padded with zero weights).
@@ -197,4 +200,50 @@
         (local.set $c (i32.add (local.get $c) (local.get $coeffStride)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $yLoop))))
+
+  ;; `count` RGBA pixels from `src` → three planes of float32, channel c's value × a_c + b_c
+  ;; from `dst_c` (alpha dropped): what a model's NCHW input wants. Four pixels a step, each
+  ;; channel picked out of the four as i32 lanes by a shift and a mask; the last few one by one.
+  (func (export "planes")
+    (param $src i32) (param $count i32) (param $dst0 i32) (param $dst1 i32) (param $dst2 i32)
+    (param $a0 f32) (param $a1 f32) (param $a2 f32) (param $b0 f32) (param $b1 f32) (param $b2 f32)
+    (local $i i32) (local $at i32) (local $out i32) (local $px v128) (local $byte v128)
+    (local $va0 v128) (local $va1 v128) (local $va2 v128) (local $vb0 v128) (local $vb1 v128) (local $vb2 v128)
+    (local.set $byte (i32x4.splat (i32.const 255)))
+    (local.set $va0 (f32x4.splat (local.get $a0)))
+    (local.set $va1 (f32x4.splat (local.get $a1)))
+    (local.set $va2 (f32x4.splat (local.get $a2)))
+    (local.set $vb0 (f32x4.splat (local.get $b0)))
+    (local.set $vb1 (f32x4.splat (local.get $b1)))
+    (local.set $vb2 (f32x4.splat (local.get $b2)))
+    (block $vectorsDone
+      (loop $vectorLoop
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
+        (local.set $px (v128.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $out (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $dst0) (local.get $out))
+          (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (v128.and (local.get $px) (local.get $byte))) (local.get $va0)) (local.get $vb0)))
+        (v128.store (i32.add (local.get $dst1) (local.get $out))
+          (f32x4.add
+            (f32x4.mul (f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $px) (i32.const 8)) (local.get $byte))) (local.get $va1))
+            (local.get $vb1)))
+        (v128.store (i32.add (local.get $dst2) (local.get $out))
+          (f32x4.add
+            (f32x4.mul (f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $px) (i32.const 16)) (local.get $byte))) (local.get $va2))
+            (local.get $vb2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vectorLoop)))
+    (block $pixelsDone
+      (loop $pixelLoop
+        (br_if $pixelsDone (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $at (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $out (i32.shl (local.get $i) (i32.const 2)))
+        (f32.store (i32.add (local.get $dst0) (local.get $out))
+          (f32.add (f32.mul (f32.convert_i32_u (i32.load8_u (local.get $at))) (local.get $a0)) (local.get $b0)))
+        (f32.store (i32.add (local.get $dst1) (local.get $out))
+          (f32.add (f32.mul (f32.convert_i32_u (i32.load8_u offset=1 (local.get $at))) (local.get $a1)) (local.get $b1)))
+        (f32.store (i32.add (local.get $dst2) (local.get $out))
+          (f32.add (f32.mul (f32.convert_i32_u (i32.load8_u offset=2 (local.get $at))) (local.get $a2)) (local.get $b2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $pixelLoop))))
 )
