@@ -10,12 +10,12 @@
 ;; Resize weights of one output position are laid out as `coeffStride` bytes: the first tap (i32), the
 ;; number of tap pairs (i32), 8 bytes of padding, then one v128 per pair of taps, [w0 w1] four
 ;; times as i16 (a missing second tap weighs 0). The horizontal pass takes pairs two at a time,
-;; so there its pair count is even (padded with zero weights).
+;; and a last odd one alone.
 (module
   (memory (export "memory") 1)
 
   ;; `rows` rows of RGBA pixels from `src` (`srcStride` bytes apart) → `outWidth` RGBA pixels
-  ;; each, written one row after another from `dst`. Reads up to 16 bytes past a row's last tap.
+  ;; each, written one row after another from `dst`. Reads up to 8 bytes past a row's last tap.
   ;; Four rows at a time, as Pillow-SIMD does: each weight is loaded once for the four, and the
   ;; loop's own work is shared; then the rows left, one at a time.
   (func (export "horizontal")
@@ -48,7 +48,7 @@
             (local.set $p (i32.const 0))
             (block $pDone
               (loop $pLoop
-                (br_if $pDone (i32.ge_u (local.get $p) (local.get $pairs)))
+                (br_if $pDone (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $pairs)))
                 (local.set $w0 (v128.load (local.get $w)))
                 (local.set $w1 (v128.load offset=16 (local.get $w)))
                 ;; Four pixels of each row, bytes reordered by one shuffle of one vector to
@@ -82,6 +82,34 @@
                 (local.set $w (i32.add (local.get $w) (i32.const 32)))
                 (local.set $p (i32.add (local.get $p) (i32.const 2)))
                 (br $pLoop)))
+            ;; An odd pair count: the last pair, two pixels of each row.
+            (if (i32.lt_u (local.get $p) (local.get $pairs))
+              (then
+                (local.set $w0 (v128.load (local.get $w)))
+                (local.set $px (v128.load64_zero (local.get $at)))
+                (local.set $acc0
+                  (i32x4.add (local.get $acc0)
+                    (i32x4.dot_i16x8_s
+                      (i16x8.extend_low_i8x16_u (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                      (local.get $w0))))
+                (local.set $px (v128.load64_zero (i32.add (local.get $at) (local.get $srcStride))))
+                (local.set $acc1
+                  (i32x4.add (local.get $acc1)
+                    (i32x4.dot_i16x8_s
+                      (i16x8.extend_low_i8x16_u (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                      (local.get $w0))))
+                (local.set $px (v128.load64_zero (i32.add (local.get $at) (i32.mul (local.get $srcStride) (i32.const 2)))))
+                (local.set $acc2
+                  (i32x4.add (local.get $acc2)
+                    (i32x4.dot_i16x8_s
+                      (i16x8.extend_low_i8x16_u (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                      (local.get $w0))))
+                (local.set $px (v128.load64_zero (i32.add (local.get $at) (i32.mul (local.get $srcStride) (i32.const 3)))))
+                (local.set $acc3
+                  (i32x4.add (local.get $acc3)
+                    (i32x4.dot_i16x8_s
+                      (i16x8.extend_low_i8x16_u (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                      (local.get $w0))))))
             (v128.store32_lane 0 (local.get $out)
               (i8x16.narrow_i16x8_u
                 (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc0) (local.get $bits))) (local.get $px)))
@@ -121,7 +149,7 @@
             (local.set $p (i32.const 0))
             (block $pDone
               (loop $pLoop
-                (br_if $pDone (i32.ge_u (local.get $p) (local.get $pairs)))
+                (br_if $pDone (i32.gt_u (i32.add (local.get $p) (i32.const 2)) (local.get $pairs)))
                 (local.set $px (v128.load (local.get $at)))
                 (local.set $px (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
                 (local.set $acc0
@@ -133,6 +161,15 @@
                 (local.set $w (i32.add (local.get $w) (i32.const 32)))
                 (local.set $p (i32.add (local.get $p) (i32.const 2)))
                 (br $pLoop)))
+            (if (i32.lt_u (local.get $p) (local.get $pairs))
+              (then
+                (local.set $w0 (v128.load (local.get $w)))
+                (local.set $px (v128.load64_zero (local.get $at)))
+                (local.set $acc0
+                  (i32x4.add (local.get $acc0)
+                    (i32x4.dot_i16x8_s
+                      (i16x8.extend_low_i8x16_u (i8x16.shuffle 0 4 1 5 2 6 3 7 8 12 9 13 10 14 11 15 (local.get $px) (local.get $px)))
+                      (local.get $w0))))))
             (v128.store32_lane 0 (local.get $dst)
               (i8x16.narrow_i16x8_u
                 (local.tee $px (i16x8.narrow_i32x4_s (local.tee $px (i32x4.shr_s (local.get $acc0) (local.get $bits))) (local.get $px)))

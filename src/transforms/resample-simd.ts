@@ -35,27 +35,23 @@ const packedCacheSize = 8;
 
 /**
  * An axis's weights packed for the kernel, with as many fraction bits as 16 bits allow for the
- * largest (a downscale's weights are small: more bits). `pairsMultiple`: pairs per position
- * rounded up to it (2 for the horizontal pass). The starts written are counted from `offset`;
- * `first` and `end` stay in input positions.
+ * largest (a downscale's weights are small: more bits). The starts written are counted from
+ * `offset`; `first` and `end` stay in input positions.
  */
-function pack(taps: FilterWeights, pairsMultiple: number, offset = 0): Packed {
+function pack(taps: FilterWeights, offset = 0): Packed {
   const { start, count, size, weights } = taps;
   const positions = start.length;
   const largest = weights.reduce((max, w) => Math.max(max, Math.abs(w)), 0);
   let bits = 22;
   while (bits > 0 && toFixed(largest, bits) > 0x7fff) bits--;
-  /** Tap pairs for `taps` taps, rounded up to `pairsMultiple`. */
-  const pairsOf = (taps: number) => Math.ceil(Math.ceil(taps / 2) / pairsMultiple) * pairsMultiple;
-  const pairs = pairsOf(size);
-  const stride = 16 + pairs * 16;
+  const stride = 16 + Math.ceil(size / 2) * 16;
   const bytes = new Uint8Array(positions * stride);
   const view = new DataView(bytes.buffer);
   for (let out = 0; out < positions; out++) {
     const at = out * stride;
     const n = count[out] as number;
     view.setInt32(at, (start[out] as number) - offset, true);
-    view.setInt32(at + 4, pairsOf(n), true);
+    view.setInt32(at + 4, Math.ceil(n / 2), true);
     for (let tap = 0; tap < n; tap++) {
       const w = toFixed(weights[out * size + tap] as number, bits);
       const lane = at + 16 + (tap >> 1) * 16 + (tap & 1) * 2;
@@ -99,14 +95,12 @@ export function resizeBilinearSimd(
   const wasm = source.channels === 4 ? simdKernel() : null;
   if (!wasm) return undefined;
   const [x0, y0, x1, y1] = box;
-  const horizontal = packedFor(`h${source.width}:${x0}:${x1}:${width}`, () =>
-    pack(filterWeights(source.width, x0, x1, width), 2),
-  );
+  const horizontal = packedFor(`h${source.width}:${x0}:${x1}:${width}`, () => pack(filterWeights(source.width, x0, x1, width)));
   // Starts counted from the first row the vertical pass reads: only those rows go through the
   // horizontal pass.
   const vertical = packedFor(`v${source.height}:${y0}:${y1}:${height}`, () => {
     const taps = filterWeights(source.height, y0, y1, height);
-    return pack(taps, 1, taps.start[0] as number);
+    return pack(taps, taps.start[0] as number);
   });
   const firstRow = vertical.first;
   const lastRow = vertical.end;
