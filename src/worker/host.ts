@@ -26,6 +26,10 @@ export function createHost(): WorkerApi {
   const cacheStore = () => (store ??= new ModelStore());
   let binaries: { settled(): Promise<void> } | undefined;
   let nextHandle = 1;
+  /** Who waits for no load to be going on (`quiet`). */
+  const waitingForQuiet: (() => void)[] = [];
+  /** Resolves once no load is going on: now, or when the last one ends. */
+  const quiet = (): Promise<void> => new Promise((resolve) => (loads.size === 0 ? resolve() : waitingForQuiet.push(resolve)));
 
   /** How each model was loaded: a model whose device is lost is loaded again on wasm. */
   const requests = new Map<number, LoadRequest>();
@@ -38,7 +42,7 @@ export function createHost(): WorkerApi {
     // Versions loaded in this worker are in use: never evicted to make room.
     const inUse = (m: { id: string; version: string }) =>
       [...models.values()].some((loaded) => loaded.info.id === m.id && loaded.info.version === m.version);
-    if (request.cache) binaries ??= cacheOrtBinaries(cacheStore);
+    if (request.cache) binaries ??= cacheOrtBinaries(cacheStore, quiet);
     return request.cache
       ? new CacheSession(cacheStore(), { inUse, ...request.cache })
       : new CacheSession(undefined, {}, 'caching is off: createRuntime({ cache: false })');
@@ -157,6 +161,7 @@ export function createHost(): WorkerApi {
       } finally {
         loads.delete(request.callId);
         releaseCallback(onProgress);
+        if (loads.size === 0) for (const resolve of waitingForQuiet.splice(0)) resolve();
       }
     },
 

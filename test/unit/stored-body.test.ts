@@ -108,6 +108,26 @@ describe('a stored body', () => {
     expect(await store.usage()).toBe(0);
   });
 
+  test('bytes the caller hashed already are not hashed again: the sha256 given is the one finish() says', async () => {
+    // Not the bytes' own hash: finish() answering it shows nothing was hashed here.
+    const given = 'f'.repeat(64);
+    const body = await StoredBody.open({
+      store,
+      sha256: given,
+      chunkBytes,
+      expectedBytes: file.byteLength,
+      hashed: true,
+      makeRoom: async () => false,
+      onFailure: async (error) => {
+        throw error;
+      },
+    });
+    await feed(body, file);
+    expect(await body.finish()).toEqual({ bytes: file, sha256: given });
+    await body.commit();
+    expect(await store.file(given)).toMatchObject({ complete: true, chunks: 4, bytes: file.byteLength });
+  });
+
   test('a file of unknown size grows its buffer and stores the same', async () => {
     const body = await open(undefined);
     await feed(body, file, 700);
