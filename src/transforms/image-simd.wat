@@ -7,10 +7,10 @@
 ;;   rounds.
 ;; - `planes`: RGBA pixels → three float32 planes, value × a + b per channel (planes-simd.ts).
 ;;
-;; Resize weights of one output position are laid out as `coeffStride` bytes: the first tap (i32), the
-;; number of tap pairs (i32), 8 bytes of padding, then one v128 per pair of taps, [w0 w1] four
-;; times as i16 (a missing second tap weighs 0). The horizontal pass takes pairs two at a time,
-;; and a last odd one alone.
+;; Resize weights of one output position are laid out as `coeffStride` bytes: the first tap
+;; (i32), the number of tap pairs (i32), 8 bytes of padding, then one v128 per pair of taps,
+;; [w0 w1] four times as i16 (a missing second tap weighs 0). The horizontal pass takes pairs
+;; two at a time, and a last odd one alone.
 (module
   (memory (export "memory") 1)
 

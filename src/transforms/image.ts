@@ -178,8 +178,9 @@ export function pixelsToTensor(
   // A float32 tensor in memory used again from run to run, where the caller gives it back after.
   const values =
     scratch && type === 'float32' ? (scratch.take(new Float32Array(0), area * 3) as Float32Array) : new Float32Array(area * 3);
-  const simd = layout === 'nchw' && rgbaToPlanesSimd(pixels, order, a, b, values);
-  for (let c = 0; c < 3 && !simd; c++) {
+  // NCHW from RGBA (a resize's output) in WebAssembly SIMD where it runs; else this loop.
+  const done = layout === 'nchw' && rgbaToPlanesSimd(pixels, order, a, b, values);
+  for (let c = 0; c < 3 && !done; c++) {
     const from = order[c] as number;
     const ac = a[c] as number;
     const bc = b[c] as number;

@@ -16,7 +16,7 @@ import { kernelBytes, releaseLargeMemory, simdKernel } from './simd-kernel.js';
  * took 2.66 ms for a resize to 224×224 here; strips of 32 KiB to 1 MiB all took 1.92–2.02 ms.
  */
 const stripBytes = 128 * 1024;
-/** Bytes the kernel may read past its input (16-byte loads of the last taps). */
+/** Bytes the kernel may read past its input (whole loads over the last pair of taps). */
 const slack = 16;
 
 /** Packed weights of one axis: per output position `stride` bytes (see resample-simd.wat). */
