@@ -19,7 +19,7 @@ const stripBytes = 128 * 1024;
 /** Bytes the kernel may read past its input (whole loads over the last pair of taps). */
 const slack = 16;
 
-/** Packed weights of one axis: per output position `stride` bytes (see resample-simd.wat). */
+/** Packed weights of one axis: per output position `stride` bytes (see image-simd.wat). */
 interface Packed {
   readonly bytes: Uint8Array;
   readonly stride: number;
