@@ -31,9 +31,12 @@ export class ModelWatch {
     this.#feedback = info.feedback ?? {};
   }
 
-  /** A call that returned, with what the monitors saw in its outputs; its result id. */
-  ran(info: ModelInfo, result: Ran, anomalies: readonly Anomaly[] | undefined): string {
-    this.#observer.ran(versionOf(info, result.version), result.timings);
+  /**
+   * A call that returned at `endedAt` (`performance.now()` time), with what the monitors saw in
+   * its outputs; its result id.
+   */
+  ran(info: ModelInfo, result: Ran, anomalies: readonly Anomaly[] | undefined, endedAt: number): string {
+    this.#observer.ran(versionOf(info, result.version), result.timings, endedAt);
     // Its outputs' anomalies before the call is counted: a probation judges the two together.
     if (anomalies) this.noticed(info, result.version, anomalies);
     this.#updates?.observe(result.version, false);

@@ -10,10 +10,23 @@ import { ModelWatch } from './model-watch.js';
 import type { RunRecorder } from './run-recorder.js';
 import { warnIfNotIsolated } from './single-thread-warning.js';
 
+type Timings = RunTimings & { readonly roundTripMs: number };
+
+/** Calls noted before they are counted together; fewer are counted this long after the first. */
+const batch = 64;
+const countWithinMs = 100;
+
 /**
  * The page's side of monitoring for one runtime: every call's timings into the metrics, latency
  * spikes and error bursts judged per model, version and backend, and every anomaly (these and
  * the worker's) turned into rate-limited `anomaly` events.
+ *
+ * Calls are counted in batches: every `batch` calls, or `countWithinMs` after the
+ * first one not counted yet when fewer follow. A call itself only notes its timings. Counted
+ * one by one, each call's counting ran with the CPU's caches cold from the call and cost a VAD
+ * call 2–3 % (P8); the same work for a batch runs warm. Whatever reads or adds to what they
+ * feed (`metrics`, a failure, an anomaly, a load) counts them first, so nothing is seen out
+ * of order; a latency spike's `anomaly` event comes up to `countWithinMs` later.
  */
 export class RuntimeObserver {
   readonly #metrics = new MetricsRegistry();
@@ -23,12 +36,15 @@ export class RuntimeObserver {
   readonly #tracked = new WeakMap<ModelInfo, { readonly runs: RunRecorder; readonly watch: LatencyWatch }>();
   readonly #accuracy = new Map<string, AccuracyWatch>();
   readonly #events: Emitter<RuntimeEvents>;
-  readonly #onRun: ((roundTripMs: number) => void) | undefined;
+  readonly #onRun: ((roundTripMs: number, end: number) => void) | undefined;
+  /** Calls that returned, not counted yet, and the timer that will count them. */
+  #ended: { readonly info: ModelInfo; readonly timings: Timings; readonly endedAt: number }[] = [];
+  #counting: ReturnType<typeof setTimeout> | undefined;
 
   /** `intervalMs`: the anomaly rate limit; `onRun`: told of each call that ended (telemetry). */
   constructor(
     events: Emitter<RuntimeEvents>,
-    { intervalMs, onRun }: { intervalMs?: number; onRun?: (roundTripMs: number) => void } = {},
+    { intervalMs, onRun }: { intervalMs?: number; onRun?: (roundTripMs: number, end: number) => void } = {},
   ) {
     this.#events = events;
     this.#limiter = new AnomalyLimiter(intervalMs === undefined ? {} : { intervalMs });
@@ -40,6 +56,7 @@ export class RuntimeObserver {
    * backend that failed the canary, an anomaly; a page not cross-origin isolated, one warning.
    */
   loaded(info: ModelInfo, timings: LoadTimings): void {
+    this.#count();
     this.#metrics.recordLoad(labelsOf(info), timings, info.loadMs, info.singleThread);
     warnIfNotIsolated(info);
     const failed = info.canary?.failed ?? [];
@@ -55,29 +72,51 @@ export class RuntimeObserver {
     );
   }
 
-  ran(info: ModelInfo, timings: RunTimings & { readonly roundTripMs: number }): void {
-    let tracked = this.#tracked.get(info);
-    if (!tracked) {
-      tracked = { runs: this.#metrics.runs(labelsOf(info)), watch: this.#watch(info) };
-      this.#tracked.set(info, tracked);
+  /** A call that returned at `endedAt` (`performance.now()` time): counted with its batch. */
+  ran(info: ModelInfo, timings: Timings, endedAt: number): void {
+    if (this.#ended.push({ info, timings, endedAt }) === batch) {
+      this.#count();
+      return;
     }
-    tracked.runs.record(timings);
-    this.#onRun?.(timings.roundTripMs);
-    const spike = tracked.watch.latency(timings.roundTripMs);
-    if (spike) this.#emit(info, [spike]);
+    // One timer at a time, never reset: a timer per call cost more than the counting.
+    this.#counting ??= setTimeout(() => {
+      this.#counting = undefined;
+      this.#count();
+    }, countWithinMs);
+  }
+
+  /** The calls that returned since the last count, into the metrics and their latency watches. */
+  #count(): void {
+    const ended = this.#ended;
+    if (ended.length === 0) return;
+    this.#ended = [];
+    for (const { info, timings, endedAt } of ended) {
+      let tracked = this.#tracked.get(info);
+      if (!tracked) {
+        tracked = { runs: this.#metrics.runs(labelsOf(info)), watch: this.#watch(info) };
+        this.#tracked.set(info, tracked);
+      }
+      tracked.runs.record(timings);
+      this.#onRun?.(timings.roundTripMs, endedAt);
+      const spike = tracked.watch.latency(timings.roundTripMs);
+      if (spike) this.#emit(info, [spike]);
+    }
   }
 
   noticed(info: ModelInfo, anomalies: readonly Anomaly[]): void {
+    this.#count();
     this.#emit(info, anomalies);
   }
 
   failed(info: ModelInfo, code: string): void {
+    this.#count();
     this.#metrics.recordError(labelsOf(info), code);
     const burst = this.#watch(info).failure(code);
     if (burst) this.#emit(info, [burst]);
   }
 
   judged(info: ModelInfo, judged: Judged, config: FeedbackConfig, output: string): void {
+    this.#count();
     const labels = labelsOf(info);
     this.#metrics.recordFeedback(labels, judged);
     const key = seriesKey(labels);
@@ -96,6 +135,7 @@ export class RuntimeObserver {
   }
 
   metrics(): ModelMetrics[] {
+    this.#count();
     return this.#metrics.snapshot();
   }
 

@@ -194,7 +194,7 @@ export class Runtime {
         const telemetry = this.#telemetry;
         this.#observed = new RuntimeObserver(this.#events, {
           ...this.#anomalyLimits,
-          ...(telemetry ? { onRun: (roundTripMs: number) => telemetry.ran(roundTripMs) } : {}),
+          ...(telemetry ? { onRun: (roundTripMs: number, end: number) => telemetry.ran(roundTripMs, end) } : {}),
         });
         return this.#observed;
       },
@@ -274,8 +274,10 @@ export class Runtime {
    * console.log(vad.phases.total.p95Ms, vad.errors);
    */
   metrics(): RuntimeMetrics {
+    // Models first: counting their calls tells the page's long frames which overlapped a call.
+    const models = this.#observed?.metrics() ?? [];
     const page = this.#telemetry?.page();
-    return { models: this.#observed?.metrics() ?? [], ...(page ? { page } : {}) };
+    return { models, ...(page ? { page } : {}) };
   }
 
   /**

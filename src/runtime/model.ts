@@ -122,8 +122,8 @@ export class Model {
     if (typeof monitor !== 'boolean') refuse('monitor', 'a boolean', monitor);
     const watch = monitor ? this.#watch : undefined;
     try {
-      const { anomalies, ...result } = await this.#run(given, options);
-      return { ...result, resultId: watch?.ran(this.info, result, anomalies) ?? '' };
+      const { anomalies, endedAt, ...result } = await this.#run(given, options);
+      return { ...result, resultId: watch?.ran(this.info, result, anomalies, endedAt) ?? '' };
     } catch (error) {
       watch?.failed(this.info, error);
       throw error;
@@ -155,7 +155,7 @@ export class Model {
   async #run(
     given: Inputs,
     options: RunOptions,
-  ): Promise<Omit<RunResult, 'resultId'> & { anomalies?: readonly Anomaly[] | undefined }> {
+  ): Promise<Omit<RunResult, 'resultId'> & { anomalies?: readonly Anomaly[] | undefined; endedAt: number }> {
     this.#assertUsable();
     const transforms = this.info.transforms;
     const raw = rawInputs(given, transforms);
@@ -182,11 +182,13 @@ export class Model {
     const reply = await abortable(call, options.signal, () => {
       this.#supervisor.callModel(this.#key, (remote, handle) => remote.cancel(handle, request.callId)).catch(() => undefined);
     });
+    const endedAt = performance.now();
     return {
       outputs: reply.outputs,
       version: reply.version,
-      timings: { ...reply.timings, roundTripMs: performance.now() - started },
+      timings: { ...reply.timings, roundTripMs: endedAt - started },
       anomalies: reply.anomalies,
+      endedAt,
     };
   }
 

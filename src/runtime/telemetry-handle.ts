@@ -48,8 +48,8 @@ export class TelemetryHandle {
     );
   }
 
-  ran(roundTripMs: number): void {
-    this.#ready?.ran(roundTripMs);
+  ran(roundTripMs: number, end: number): void {
+    this.#ready?.ran(roundTripMs, end);
   }
 
   page(): PageMetrics | undefined {

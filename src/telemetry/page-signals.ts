@@ -63,9 +63,8 @@ export class PageSignals {
     this.#observer.observe({ type, buffered: false });
   }
 
-  /** A model call that took `roundTripMs` and ended now. */
-  ran(roundTripMs: number): void {
-    const end = performance.now();
+  /** A model call that took `roundTripMs` and ended at `end` (`performance.now()` time). */
+  ran(roundTripMs: number, end: number): void {
     const at = (this.#calls++ % maxSpans) * 2;
     this.#spans[at] = end - roundTripMs;
     this.#spans[at + 1] = end;

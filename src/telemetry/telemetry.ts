@@ -83,9 +83,9 @@ export class Telemetry {
     this.#enqueue(() => this.#drain());
   }
 
-  /** A model call that took `roundTripMs` and ended now (long frames are judged against it). */
-  ran(roundTripMs: number): void {
-    this.#signals.ran(roundTripMs);
+  /** A model call that took `roundTripMs` and ended at `end` (long frames are judged against it). */
+  ran(roundTripMs: number, end: number): void {
+    this.#signals.ran(roundTripMs, end);
   }
 
   page(): PageMetrics {
