@@ -1,3 +1,4 @@
+import { xxhash64 } from 'hash-wasm';
 import { sha256Hex } from '../artifacts/sha256.js';
 import type { ModelStore } from '../artifacts/store/model-store.js';
 import { defaultChunkBytes } from '../artifacts/store/schema.js';
@@ -54,8 +55,12 @@ async function remember(store: ModelStore, url: string, response: Response, quie
   // a load goes on, then; the body waits, buffered.
   await quiet();
   const bytes = new Uint8Array(await response.arrayBuffer());
-  const sha256 = await sha256Hex(bytes);
-  if (known?.sha256 === sha256 && (await store.hasFile(sha256))) return store.putRuntimeFile({ ...known, validator });
+  // A server that sends no validator sends the same bytes on every visit, most often: compared
+  // by XXH64 (1.5 ms for 14 MB), they skip a SHA-256 that held the worker 0.17–0.24 s each time.
+  const xxh64 = await xxhash64(bytes);
+  const same = known?.xxh64 === xxh64 && known.bytes === bytes.byteLength;
+  const sha256 = same ? known.sha256 : await sha256Hex(bytes);
+  if (known?.sha256 === sha256 && (await store.hasFile(sha256))) return store.putRuntimeFile({ ...known, validator, xxh64 });
   const body = await StoredBody.open({
     store,
     sha256,
@@ -74,7 +79,7 @@ async function remember(store: ModelStore, url: string, response: Response, quie
   } finally {
     await body.close();
   }
-  await store.putRuntimeFile({ url, sha256, bytes: bytes.byteLength, validator, storedAt: Date.now() });
+  await store.putRuntimeFile({ url, sha256, bytes: bytes.byteLength, validator, xxh64, storedAt: Date.now() });
 }
 
 async function recall(store: ModelStore, url: string): Promise<Response | undefined> {

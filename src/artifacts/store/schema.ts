@@ -84,6 +84,11 @@ export interface RuntimeFileRecord {
   readonly bytes: number;
   /** The ETag or Last-Modified it came with: the same on a later fetch, it is not read again. */
   readonly validator?: string | null;
+  /**
+   * XXH64 (hex) of the whole file: a later fetch without a validator is compared by this, at
+   * memory speed, before any SHA-256. Absent on records from before.
+   */
+  readonly xxh64?: string;
   readonly storedAt: number;
 }
 

@@ -24,7 +24,11 @@ import { listenOnLoopback } from './listen-on-loopback.js';
  *   whose server ignores If-Range), 206 with a plausible Content-Range;
  * - `refuse-range`: drops at n bytes, then answers every range with 416;
  * - `html`: answers 200 text/html, an SPA fallback;
- * - `slow`: every response (ranges honoured) trickles out in 64 KiB pieces, n ms apart.
+ * - `slow`: every response (ranges honoured) trickles out in 64 KiB pieces, n ms apart;
+ * - `no-validator`: every response a plain 200 with neither ETag nor Last-Modified (many static
+ *   hosts), so a client cannot tell the bytes are the same as last time without reading them.
+ *
+ * Besides the fixtures, onnxruntime-web's own `.wasm` files are served (its binary's cache).
  */
 export interface FaultServer {
   readonly url: string;
@@ -38,8 +42,12 @@ interface Logged {
   status: number;
 }
 
-/** Where files are looked for, in order: the fixtures, then the large model written on demand. */
-const folders = [fileURLToPath(new URL('../../fixtures/models/', import.meta.url)), largeModelDir];
+/** Where files are looked for, in order: the fixtures, the large model written on demand, onnxruntime-web's `.wasm`. */
+const folders = [
+  fileURLToPath(new URL('../../fixtures/models/', import.meta.url)),
+  largeModelDir,
+  fileURLToPath(new URL('../../../node_modules/onnxruntime-web/dist/', import.meta.url)),
+];
 const files = new Map<string, { bytes: Buffer; etag: string }>();
 
 /** A file's bytes and strong ETag, read once (files do not change while the tests run). */
@@ -108,6 +116,9 @@ function serve(res: ServerResponse, r: Request) {
   const served = readServed(r.file);
   if (!served) return send(404, { 'Content-Type': 'text/plain' }, Buffer.from('not found'));
   const { bytes, etag } = served;
+  if (r.scenario === 'no-validator') {
+    return send(200, { 'Content-Type': 'application/wasm', 'Content-Length': String(bytes.length) }, bytes);
+  }
   const base = { 'Content-Type': 'application/octet-stream', ETag: etag, 'Accept-Ranges': 'bytes' };
   const breaksFirst = ['drop', 'stall', 'truncate', 'ignore-range', 'wrong-range', 'refuse-range'].includes(r.scenario);
   if (r.first && breaksFirst) return breakFirst(res, r, bytes, base);

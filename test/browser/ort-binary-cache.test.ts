@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, expect, inject, test } from 'vitest';
+import { ModelStore } from '../../src/artifacts/store/model-store.js';
+import { openStore } from '../../src/artifacts/store/open-store.js';
+import type { RuntimeFileRecord } from '../../src/artifacts/store/schema.js';
+import { cacheOrtBinaries } from '../../src/session/ort-file-cache.js';
+
+/**
+ * onnxruntime-web's `.wasm` (14 MB) is kept in the model cache as it is fetched. From a server
+ * that sends no ETag or Last-Modified, every visit fetches it again, and only its bytes can say
+ * whether it is the copy stored: an XXH64 of them, kept beside the record, says so at memory
+ * speed, where a SHA-256 held the worker 0.17–0.24 s on every warm start. The real IndexedDB
+ * and the fault server's real `no-validator` responses; the runtime records the other tests'
+ * workers stored are put back after.
+ */
+const server = inject('faultServer');
+const network = globalThis.fetch;
+const subtle = globalThis.crypto.subtle;
+const digest = subtle.digest;
+let sha256Calls = 0;
+let before: RuntimeFileRecord[] = [];
+
+/** The cache's database, opened (and upgraded) as webinfer opens it, and closed after `use`. */
+async function withDatabase<T>(use: (db: Awaited<ReturnType<typeof openStore>>) => Promise<T>): Promise<T> {
+  const db = await openStore();
+  try {
+    return await use(db);
+  } finally {
+    db.close();
+  }
+}
+
+beforeEach(async () => {
+  before = await withDatabase((db) => db.getAll('runtime'));
+  sha256Calls = 0;
+  subtle.digest = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['digest']>) {
+    sha256Calls++;
+    return digest.apply(this, args);
+  };
+});
+
+afterEach(async () => {
+  globalThis.fetch = network;
+  delete (subtle as Partial<SubtleCrypto>).digest; // the prototype's again
+  await withDatabase(async (db) => {
+    await db.clear('runtime');
+    for (const record of before) await db.put('runtime', record);
+  });
+});
+
+/** Fetches `url` through the cache's wrapped fetch, as onnxruntime-web does, and waits for it to be kept. */
+async function visit(store: ModelStore, url: string): Promise<Uint8Array> {
+  const cache = cacheOrtBinaries(
+    () => store,
+    async () => undefined,
+  );
+  try {
+    const bytes = new Uint8Array(await (await globalThis.fetch(url)).arrayBuffer());
+    await cache.settled();
+    return bytes;
+  } finally {
+    globalThis.fetch = network;
+  }
+}
+
+async function sha256Of(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const hash = new Uint8Array(await digest.call(subtle, 'SHA-256', bytes));
+  return Array.from(hash, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+test('from a server without validators, the same bytes again are told apart by XXH64, not hashed with SHA-256', async () => {
+  const store = new ModelStore();
+  const url = `${server}/s/ort-${Date.now()}/no-validator/0/ort-wasm-simd-threaded.wasm`;
+  const response = await network(url);
+  expect([response.headers.get('etag'), response.headers.get('last-modified')]).toEqual([null, null]);
+  const expected = await sha256Of(new Uint8Array(await response.arrayBuffer()));
+
+  const served = await visit(store, url);
+  expect(sha256Calls).toBe(1);
+  const stored = await store.getRuntimeFile(url);
+  expect(stored).toMatchObject({
+    sha256: expected,
+    bytes: served.byteLength,
+    validator: null,
+    xxh64: expect.stringMatching(/^[0-9a-f]{16}$/),
+  });
+
+  sha256Calls = 0;
+  await visit(store, url);
+  expect(sha256Calls).toBe(0);
+  expect(await store.getRuntimeFile(url)).toEqual(stored);
+  // What a visit offline is answered with (toEqual on 14 MB would take minutes).
+  const kept = await store.readFile(expected, served.byteLength);
+  expect(kept && (await sha256Of(kept))).toBe(expected);
+});
+
+test('a record from before XXH64 was kept is checked with SHA-256 once, and keeps an XXH64 after', async () => {
+  const store = new ModelStore();
+  const url = `${server}/s/ort-old-${Date.now()}/no-validator/0/ort-wasm-simd-threaded.wasm`;
+  await visit(store, url);
+  const { xxh64, ...old } = (await store.getRuntimeFile(url)) as RuntimeFileRecord;
+  await store.putRuntimeFile(old);
+
+  sha256Calls = 0;
+  await visit(store, url);
+  expect(sha256Calls).toBe(1);
+  expect(await store.getRuntimeFile(url)).toEqual({ ...old, xxh64 });
+
+  sha256Calls = 0;
+  await visit(store, url);
+  expect(sha256Calls).toBe(0);
+});
