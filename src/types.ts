@@ -242,7 +242,11 @@ export interface LoadTimings {
   readonly cacheReadMs: number;
   /** Files not cached: downloading, hashing and storing them, pipelined. */
   readonly downloadMs: number;
-  /** Creating the session on the backend that took it, failed backends included. */
+  /**
+   * Creating the session on the backend that took it, failed backends included. A worker's
+   * first wasm load starts onnxruntime-web as the load begins (`warmRuntime`): what is left of
+   * that start when the files are in is counted here, and the earlier phases may be slower for it.
+   */
   readonly sessionMs: number;
   /**
    * The manifest's canary run on the chosen backend (its warm-up: the first runs that allocate

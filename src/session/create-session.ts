@@ -102,7 +102,7 @@ export async function createSession(model: Uint8Array, options: SessionOptions):
  * headers, so it says `webgpu`, not `not-isolated`: only a wasm session would gain from COOP/COEP
  * (and only then does the page warn, see `monitor/single-thread-warning.ts`).
  */
-function configureWasm(ort: OrtModule, backend: Backend, threads: number | undefined): ChosenSession['singleThread'] {
+export function configureWasm(ort: OrtModule, backend: Backend, threads: number | undefined): ChosenSession['singleThread'] {
   // We already are in a worker: onnxruntime-web's own proxy worker would only add a hop.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';

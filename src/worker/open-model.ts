@@ -12,6 +12,7 @@ import { type ChosenSession, createCheckedSession } from '../session/checked-ses
 import { LoadedModel } from '../session/loaded-model.js';
 import type { OrtLoader } from '../session/ort-loader.js';
 import { describeValues } from '../session/tensors.js';
+import { warmRuntime } from '../session/warm-runtime.js';
 import { probeWebGpu } from '../session/webgpu-probe.js';
 import { Pipeline } from '../transforms/pipeline.js';
 import type { Backend, BatchingInfo, CanaryInfo, ModelInfo, StageProgress, VariantInfo } from '../types.js';
@@ -41,6 +42,8 @@ export interface OpenOptions {
 export async function openModel(request: LoadRequest, options: OpenOptions): Promise<OpenedModel> {
   const { signal, report, cache } = options;
   const started = performance.now();
+  // onnxruntime-web's start (1.5–1.7 s here) goes on beside the manifest and the file reads.
+  warmRuntime(request.backends, options.loadOrt, request.threads);
   const artifacts = await fetchArtifacts(request.source, {
     signal,
     manifestKeys: request.manifestKeys,

@@ -1,0 +1,43 @@
+import type { Backend } from '../types.js';
+import { configureWasm } from './create-session.js';
+import type { OrtLoader } from './ort-loader.js';
+import { whyNoWebGpu } from './webgpu-probe.js';
+
+/**
+ * An ONNX model of one `Identity` node, `x` → `y`, float32 `[1]` (ONNX IR 8, opset 13): the
+ * least a session can be made of.
+ */
+const identityModel = Uint8Array.from(
+  atob('CAhCAhANOjcKEAoBeBIBeSIISWRlbnRpdHkSAWdaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggB'),
+  (c) => c.charCodeAt(0),
+);
+
+let warmed = false;
+
+/**
+ * Starts onnxruntime-web's wasm runtime in this worker now, when the first backend a load would
+ * use is `wasm`: a worker's first session compiles and starts 14 MB of wasm (most of the 1.7 s
+ * a warm start of Silero VAD took here), which began only once the files were read. Started as
+ * the load begins, it goes on beside the manifest's fetch and the file reads or downloads:
+ * `npm run bench` P1 on VAD 1.15 → 0.84–1.00. The 200 MB model gained nothing on this
+ * two-core machine: its 0.9 s read from the cache and the compile share the CPU. A session of
+ * `identityModel` makes onnxruntime-web start its runtime (it has no other way in); it is
+ * released at once, and the load's own session shares that start. Once per worker; a failure
+ * is left for the load's own session to meet and report. WebGPU is left alone: its start asks
+ * for a device, and a build that turns out unused would cost the same compile again.
+ */
+export function warmRuntime(backends: readonly Backend[], loadOrt: OrtLoader, threads: number | undefined): void {
+  if (warmed) return;
+  warmed = true;
+  void (async () => {
+    for (const backend of backends) {
+      if (backend === 'webgpu' && (await whyNoWebGpu()) !== undefined) continue;
+      if (backend !== 'wasm') return;
+      const ort = await loadOrt('wasm');
+      configureWasm(ort, 'wasm', threads);
+      const session = await ort.InferenceSession.create(identityModel, { executionProviders: ['wasm'], logSeverityLevel: 3 });
+      await session.release();
+      return;
+    }
+  })().catch(() => undefined);
+}
