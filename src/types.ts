@@ -243,9 +243,9 @@ export interface LoadTimings {
   /** Files not cached: downloading, hashing and storing them, pipelined. */
   readonly downloadMs: number;
   /**
-   * Creating the session on the backend that took it, failed backends included. A worker's
-   * first wasm load starts onnxruntime-web as the load begins (`warmRuntime`): what is left of
-   * that start when the files are in is counted here, and the earlier phases may be slower for it.
+   * Creating the session on the backend that took it, failed backends included. A warm start
+   * on wasm starts onnxruntime-web before reading the files (`warmRuntime`): what is left of
+   * that start when the files are in is counted here, and `cacheReadMs` may be slower for it.
    */
   readonly sessionMs: number;
   /**

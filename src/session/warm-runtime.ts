@@ -17,10 +17,13 @@ let warmed = false;
 /**
  * Starts onnxruntime-web's wasm runtime in this worker now, when the first backend a load would
  * use is `wasm`: a worker's first session compiles and starts 14 MB of wasm (most of the 1.7 s
- * a warm start of Silero VAD took here), which began only once the files were read. Started as
- * the load begins, it goes on beside the manifest's fetch and the file reads or downloads:
- * `npm run bench` P1 on VAD 1.15 → 0.84–1.00. The 200 MB model gained nothing on this
- * two-core machine: its 0.9 s read from the cache and the compile share the CPU. A session of
+ * a warm start of Silero VAD took here), which began only once the files were read. A warm
+ * start (every file in the cache) starts it before reading them, and the two go on together:
+ * `npm run bench` P1 on VAD 1.15 → 0.90–0.92. The 200 MB model gained nothing on this
+ * two-core machine: its 0.9 s read from the cache and the compile share the CPU. A download
+ * does not: the start holds the worker's thread for up to a second, and a stream not read
+ * meanwhile lost what the browser held of it when its connection then dropped (a resume began
+ * from fewer stored chunks than had arrived). A session of
  * `identityModel` makes onnxruntime-web start its runtime (it has no other way in); it is
  * released at once, and the load's own session shares that start. Once per worker; a failure
  * is left for the load's own session to meet and report. WebGPU is left alone: its start asks

@@ -42,8 +42,6 @@ export interface OpenOptions {
 export async function openModel(request: LoadRequest, options: OpenOptions): Promise<OpenedModel> {
   const { signal, report, cache } = options;
   const started = performance.now();
-  // onnxruntime-web's start (1.5–1.7 s here) goes on beside the manifest and the file reads.
-  warmRuntime(request.backends, options.loadOrt, request.threads);
   const artifacts = await fetchArtifacts(request.source, {
     signal,
     manifestKeys: request.manifestKeys,
@@ -54,6 +52,8 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     ...(request.installId ? { installId: request.installId } : {}),
     ...(request.retry ? { retry: request.retry } : {}),
     ...(report ? { onProgress: report } : {}),
+    // A warm start: onnxruntime-web's start (1.5–1.7 s here) goes on beside the file reads.
+    onCached: () => warmRuntime(request.backends, options.loadOrt, request.threads),
   });
   signal.throwIfAborted();
   report?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });

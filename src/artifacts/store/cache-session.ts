@@ -46,13 +46,15 @@ export class CacheSession {
    * Makes room for the files not yet stored (RELIABILITY.md 1): when `estimate()` says they do
    * not fit, least recently used versions not in use are evicted; when they still do not fit,
    * this load is not cached and says so, with the figures. Unknown figures: nothing is done.
+   * Resolves to the bytes not stored yet (0: every file is in the cache), or undefined when the
+   * cache is off or failing.
    */
-  async preflight(files: readonly { readonly sha256: string; readonly bytes: number }[]): Promise<void> {
-    await this.#safe(async (store) => {
+  async preflight(files: readonly { readonly sha256: string; readonly bytes: number }[]): Promise<number | undefined> {
+    return this.#safe(async (store) => {
       let bytes = 0;
       for (const file of files) if (!(await store.hasFile(file.sha256))) bytes += file.bytes;
       const estimate = await storageEstimate();
-      if (!estimate || estimate.quota - estimate.usage >= bytes) return;
+      if (!estimate || estimate.quota - estimate.usage >= bytes) return bytes;
       await store.evict(bytes - (estimate.quota - estimate.usage), this.#inUse);
       const after = await storageEstimate();
       if (after && after.quota - after.usage < bytes) {
@@ -62,6 +64,7 @@ export class CacheSession {
           { details: { needed: bytes, usage: after.usage, quota: after.quota } },
         );
       }
+      return bytes;
     });
   }
 
