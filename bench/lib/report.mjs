@@ -265,6 +265,8 @@ function storageLines(s) {
     `P4 ${chunk} verifiedCacheRead=${p4.cacheReadMs.toFixed(0)}ms opfs: getFile=${p4.opfsReadMs.toFixed(0)}ms ` +
     `syncHandle=${p4.opfsSyncReadMs.toFixed(0)}ms ratio=${p4.ratio.toFixed(3)} over the faster ` +
     `(goal <= ${goals.p4Ratio}) ${verdict(p4.ratio <= goals.p4Ratio)}\n` +
+    `   ${chunk} a fresh worker's warm start reads beside onnxruntime-web's start: ` +
+    `${p4.warmStartReadMs.toFixed(0)}ms (not P4)\n` +
     `   ${chunk} alone: IndexedDB Blob read=${s.alone.idbReadMs.toFixed(0)}ms, typed arrays ` +
     `write=${s.alone.idbTypedWriteMs.toFixed(0)}ms read=${s.alone.idbTypedReadMs.toFixed(0)}ms; ` +
     `WebCrypto hash=${s.alone.hashWebCryptoMs.toFixed(0)}ms`

@@ -114,7 +114,7 @@ export function summarizeP1(p1) {
  * @typedef {{ chunkBytes: number, bytes: number, allCached: boolean,
  *   p5: { downloadMs: number, fetchMs: number, hashMs: number, idbWriteMs: number, slowest: string, ratio: number,
  *     pipelineMs: number, floor: number },
- *   p4: { cacheReadMs: number, opfsReadMs: number, opfsSyncReadMs: number, ratio: number },
+ *   p4: { cacheReadMs: number, warmStartReadMs: number, opfsReadMs: number, opfsSyncReadMs: number, ratio: number },
  *   alone: import('../shared/protocol.js').StorageResult['alone'] }} StorageSummary
  */
 
@@ -147,7 +147,13 @@ export function summarizeStorage(chunkBytes, result) {
       pipelineMs: a.pipelineMs,
       floor: a.pipelineMs / slowestMs,
     },
-    p4: { cacheReadMs: w.cacheReadMs, opfsReadMs: a.opfsReadMs, opfsSyncReadMs: a.opfsSyncReadMs, ratio: w.cacheReadMs / opfsMs },
+    p4: {
+      cacheReadMs: w.cacheReadMs,
+      warmStartReadMs: w.warmStartReadMs,
+      opfsReadMs: a.opfsReadMs,
+      opfsSyncReadMs: a.opfsSyncReadMs,
+      ratio: w.cacheReadMs / opfsMs,
+    },
     alone: a,
   };
 }

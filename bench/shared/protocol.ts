@@ -170,8 +170,10 @@ export interface StorageResult {
     /** Download + verify + store of every file, from an empty cache. */
     readonly downloadMs: number;
     readonly downloadCache: string;
-    /** Verified read of every file from the cache, by the next load. */
+    /** Verified read of every file from the cache, by a worker that has read them once already. */
     readonly cacheReadMs: number;
+    /** The same read by a fresh worker's warm start, beside onnxruntime-web's start. */
+    readonly warmStartReadMs: number;
     readonly readCache: string;
   };
   /** Each part alone, on the same bytes, in a worker. */
