@@ -97,16 +97,19 @@ export class Histogram extends Metric {
 
   lines(): string[] {
     return [...this.series.values()].flatMap((s) => {
+      // The series' own pairs are formatted once, and each bucket's `le` put after them.
+      const pairs = labelPairs(s.labels);
+      const bucket = (le: string) => `${this.name}_bucket{${pairs}${pairs ? ',' : ''}le="${le}"}`;
       let cumulative = 0;
       const buckets = s.buckets ?? [];
       const lines = this.bounds.map((bound, i) => {
         cumulative += buckets[i] ?? 0;
-        return `${this.name}_bucket${format({ ...s.labels, le: number(bound) })} ${cumulative}`;
+        return `${bucket(number(bound))} ${cumulative}`;
       });
       cumulative += buckets[this.bounds.length] ?? 0;
-      lines.push(`${this.name}_bucket${format({ ...s.labels, le: '+Inf' })} ${cumulative}`);
-      lines.push(`${this.name}_sum${format(s.labels)} ${number(s.sum ?? 0)}`);
-      lines.push(`${this.name}_count${format(s.labels)} ${s.value}`);
+      lines.push(`${bucket('+Inf')} ${cumulative}`);
+      lines.push(`${this.name}_sum${braced(pairs)} ${number(s.sum ?? 0)}`);
+      lines.push(`${this.name}_count${braced(pairs)} ${s.value}`);
       return lines;
     });
   }
@@ -144,8 +147,16 @@ export class Exposition {
 }
 
 function format(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([key, value]) => `${key}="${escapeValue(value)}"`);
-  return pairs.length ? `{${pairs.join(',')}}` : '';
+  return braced(labelPairs(labels));
+}
+
+const braced = (pairs: string) => (pairs ? `{${pairs}}` : '');
+
+/** `key="value"` pairs, comma-separated, without the braces. */
+function labelPairs(labels: Labels): string {
+  return Object.entries(labels)
+    .map(([key, value]) => `${key}="${escapeValue(value)}"`)
+    .join(',');
 }
 
 const escapeValue = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
