@@ -46,13 +46,13 @@ describe('quota', () => {
     });
   });
 
-  test('preflight: files already stored need no room', async () => {
+  test('preflight: files already stored need no room, and no estimate', async () => {
     const estimate = estimates({ usage: 999_999, quota: 1_000_000 });
     const { store } = fakeStore({ hasFile: async () => true });
     const cache = new CacheSession(store);
     expect(await cache.preflight([file])).toBe(0); // a warm start: every file is in the cache
     expect(store.evict).not.toHaveBeenCalled();
-    expect(estimate).toHaveBeenCalled();
+    expect(estimate).not.toHaveBeenCalled();
     expect(cache.status().reason).not.toMatch(/quota/);
   });
 

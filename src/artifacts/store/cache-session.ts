@@ -53,6 +53,9 @@ export class CacheSession {
     return this.#safe(async (store) => {
       let bytes = 0;
       for (const file of files) if (!(await store.hasFile(file.sha256))) bytes += file.bytes;
+      // A warm start needs no room; `estimate()` is a round trip to the browser (7 ms, the
+      // first in a worker) that would hold back the start of onnxruntime-web beside the read.
+      if (bytes === 0) return 0;
       const estimate = await storageEstimate();
       if (!estimate || estimate.quota - estimate.usage >= bytes) return bytes;
       await store.evict(bytes - (estimate.quota - estimate.usage), this.#inUse);
