@@ -27,7 +27,8 @@ let warmed = false;
  * `identityModel` makes onnxruntime-web start its runtime (it has no other way in); it is
  * released at once, and the load's own session shares that start. Once per worker; a failure
  * is left for the load's own session to meet and report. WebGPU is left alone: its start asks
- * for a device, and a build that turns out unused would cost the same compile again.
+ * for a device, and a build that turns out unused would cost the same compile again. When
+ * `webgpu` comes first, the probe it waits for was asked as the load started (`probeWebGpu`).
  */
 export function warmRuntime(backends: readonly Backend[], loadOrt: OrtLoader, threads: number | undefined): void {
   if (warmed) return;

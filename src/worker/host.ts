@@ -10,6 +10,7 @@ import type { LoadedModel, RunSettings, WorkerRunReply } from '../session/loaded
 import { cacheOrtBinaries } from '../session/ort-file-cache.js';
 import { createOrtLoader } from '../session/ort-loader.js';
 import { assertWasmAllowed } from '../session/wasm-policy.js';
+import { forgetWebGpu } from '../session/webgpu-probe.js';
 import type { LoadRequest, RunReply, RunRequest, WorkerApi, WorkerEvent } from './api.js';
 import { checkManifest } from './check-manifest.js';
 import { openModel } from './open-model.js';
@@ -63,6 +64,7 @@ export function createHost(): WorkerApi {
    * is loaded again on wasm (its files from the cache) under the same handle; the page is told.
    */
   const onDeviceLost = (reason: string) => {
+    forgetWebGpu();
     for (const [handle, model] of models) {
       if (model.info.backend !== 'webgpu') continue;
       const message = `The WebGPU device was lost (${reason}); the model is being moved to wasm`;

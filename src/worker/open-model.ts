@@ -42,6 +42,8 @@ export interface OpenOptions {
 export async function openModel(request: LoadRequest, options: OpenOptions): Promise<OpenedModel> {
   const { signal, report, cache } = options;
   const started = performance.now();
+  // Asked now, beside the manifest's fetch: the build, the warm start and the session wait on it.
+  if (request.backends.includes('webgpu')) void probeWebGpu();
   const artifacts = await fetchArtifacts(request.source, {
     signal,
     manifestKeys: request.manifestKeys,
