@@ -39,6 +39,13 @@ interface Adopted {
 const retiredKept = 4;
 
 /**
+ * How long an idle worker may take to finish writing before it is ended: storing
+ * onnxruntime-web's 14 MB binary after a first load took 0.3–0.45 s here. Ended before, it left
+ * the next visit offline without a runtime to start.
+ */
+const writesLimitMs = 5_000;
+
+/**
  * Keeps a runtime's worker alive, as a process supervisor does. When the worker dies or hangs
  * (see `WorkerConnection`), its pending calls have been rejected; the supervisor starts a new one
  * within a restart budget, loads every model that was loaded into it again (from the cache, as a
@@ -163,7 +170,8 @@ export class Supervisor {
   /**
    * Forgets the model `key` and releases its session, unless its worker is gone already. The
    * worker's last model gone, the worker itself is ended when the recycling settings say so: the
-   * unit of cleanup, since wasm memory never shrinks.
+   * unit of cleanup, since wasm memory never shrinks. Resolves once it has ended (after writing
+   * what it writes on its own: `writesLimitMs`).
    */
   async release(key: number): Promise<void> {
     const model = this.#models.get(key);
@@ -175,22 +183,27 @@ export class Supervisor {
     if (!model.failure) await connection.call((remote) => remote.dispose(model.handle));
     const { recycleWhenIdle, recycleAfterSessions } = this.#options;
     const idle = this.#models.size === 0 && connection.pending === 0 && this.#connection === connection;
-    if (idle && (recycleWhenIdle || this.#sessions >= recycleAfterSessions)) this.#retire(connection);
+    if (idle && (recycleWhenIdle || this.#sessions >= recycleAfterSessions)) await this.#retire(connection);
   }
 
-  #retire(connection: WorkerConnection): void {
+  /** Ends an idle worker once it has written what it writes on its own; new calls start another. */
+  async #retire(connection: WorkerConnection): Promise<void> {
     this.#connection = undefined;
     this.#sessions = 0;
-    connection.close();
     this.#options.onRetired?.();
+    await connection.closeAfterWrites(writesLimitMs);
   }
 
-  /** Ends the worker; pending and later calls reject with `runtime-closed`. */
-  close(): void {
+  /**
+   * Ends the worker; pending and later calls reject with `runtime-closed`. A worker with no call
+   * pending ends once it has written what it writes on its own (`writesLimitMs` at most).
+   */
+  async close(): Promise<void> {
     this.#failure = new StateError('runtime-closed', 'The runtime was closed');
-    this.#connection?.close();
+    const connection = this.#connection;
     this.#connection = undefined;
     this.#models.clear();
+    await connection?.closeAfterWrites(writesLimitMs);
   }
 
   #connect(): WorkerConnection {

@@ -122,6 +122,25 @@ export class WorkerConnection {
     if (this.#pending.size === 0) this.close();
   }
 
+  /**
+   * Ends a worker with no call pending once what it writes on its own is written (see
+   * `WorkerApi.settleWrites`), `limitMs` at most; with calls pending, now (as `close`). The
+   * caller sends it no new calls meanwhile.
+   */
+  async closeAfterWrites(limitMs: number): Promise<void> {
+    if (this.#started && !this.#failure && this.#pending.size === 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.call((remote) => remote.settleWrites()).catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, limitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    this.close();
+  }
+
   /** Ends the worker; calls still pending reject with `runtime-closed`. */
   close(): void {
     this.#end(new StateError('runtime-closed', 'The runtime was closed'));

@@ -234,6 +234,10 @@ export function createHost(): WorkerApi {
       ]);
       return { bytes, runtimeBytes, ...(origin ? { origin } : {}) };
     },
+
+    async settleWrites() {
+      if (loads.size === 0) await binaries?.settled();
+    },
   };
 }
 
