@@ -10,9 +10,10 @@ let asked: Promise<GpuSupport> | undefined;
 /**
  * Asks for a WebGPU adapter: its features, or why WebGPU cannot be used here. Asked before
  * onnxruntime-web's WebGPU build is even loaded, so a page without WebGPU never downloads it.
- * Asked once per worker, and the answer shared: a worker's first `requestAdapter()` took
- * 12–57 ms here (later ones 0.3–1.1 ms), and a load asks up to three times (its build, the
- * warm start of the wasm runtime, its session). A load starts it as it starts (`openModel`).
+ * Asked once per worker, and the answer shared: a load asks up to three times (its build, the
+ * warm start of the wasm runtime, its session), and a worker's first `requestAdapter()` took
+ * 28–33 ms here (later ones 0.3–1.1 ms). A load starts it as it starts (`openModel`), so the
+ * warm start's compile no longer waits 12–57 ms for it.
  */
 export function probeWebGpu(): Promise<GpuSupport> {
   asked ??= askForAdapter();

@@ -180,11 +180,11 @@ export interface WorkerApi {
   /** Resolves to the number of versions deleted. */
   cacheDelete(id: string, version?: string): Promise<number>;
   cacheUsage(): Promise<CacheUsage>;
+  cacheClear(): Promise<void>;
   /**
    * Resolves once what the worker writes on its own is written: onnxruntime-web's binary into
    * the cache, stored in the background after a first load. At once while a load goes on (that
    * write waits for it). The page asks before it ends an idle worker.
    */
   settleWrites(): Promise<void>;
-  cacheClear(): Promise<void>;
 }

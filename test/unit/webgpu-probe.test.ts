@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { forgetWebGpu, probeWebGpu } from '../../src/session/webgpu-probe.js';
 
 /**
- * The worker's WebGPU probe: a worker's first `requestAdapter()` took 12–57 ms here, and one
+ * The worker's WebGPU probe: a worker's first `requestAdapter()` took 28–33 ms here, and one
  * load asked up to three times (its build, the wasm warm start, its session). Asked once per
  * worker now, until a device is lost. The adapter here is a stand-in that counts the asks; the
  * real one is asked in the browser tests (model-variants, device-lost).
