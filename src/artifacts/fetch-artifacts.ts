@@ -82,8 +82,11 @@ export interface FetchArtifactsOptions {
   /** When the URL is a channels document: the channel to follow (default `stable`) and the install's id, for rollouts. */
   readonly channel?: string;
   readonly installId?: string;
-  /** Told when every file of a manifest is in the cache, before they are read: a warm start. */
-  readonly onCached?: () => void;
+  /**
+   * Told when every file of a manifest is in the cache, before they are read (a warm start),
+   * with the WebGPU features the chosen build needs.
+   */
+  readonly onCached?: (needs: readonly string[]) => void;
 }
 
 /**
@@ -129,7 +132,7 @@ async function fromManifest(
   const files = [...choice.variant.files, ...shared];
   // The manifest's sizes are the truth for progress: Content-Length lies under compression.
   const total = files.reduce((sum, file) => sum + file.bytes, 0);
-  if ((await cache?.preflight(files)) === 0) onCached?.();
+  if ((await cache?.preflight(files)) === 0) onCached?.(choice.variant.needs);
   clock.lap('manifestMs');
   let done = 0;
   const fetched = new Map<string, Uint8Array>();

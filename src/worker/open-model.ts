@@ -42,6 +42,8 @@ export interface OpenOptions {
 export async function openModel(request: LoadRequest, options: OpenOptions): Promise<OpenedModel> {
   const { signal, report, cache } = options;
   const started = performance.now();
+  // A build that needs WebGPU features runs on WebGPU or not at all.
+  const backendsFor = (needs: readonly string[]): readonly Backend[] => (needs.length > 0 ? ['webgpu'] : request.backends);
   // Asked now, beside the manifest's fetch: the build, the warm start and the session wait on it.
   if (request.backends.includes('webgpu')) void probeWebGpu();
   const artifacts = await fetchArtifacts(request.source, {
@@ -55,14 +57,13 @@ export async function openModel(request: LoadRequest, options: OpenOptions): Pro
     ...(request.retry ? { retry: request.retry } : {}),
     ...(report ? { onProgress: report } : {}),
     // A warm start: onnxruntime-web's start (1.5–1.7 s here) goes on beside the file reads.
-    onCached: () => warmRuntime(request.backends, options.loadOrt, request.threads),
+    onCached: (needs) => warmRuntime(backendsFor(needs), options.loadOrt, request.threads),
   });
   signal.throwIfAborted();
   report?.({ stage: 'creating-session', loaded: artifacts.bytes, total: artifacts.bytes });
   const sessionStarted = performance.now();
   const variant = artifacts.variant && variantInfo(artifacts.variant, request.variant, artifacts.variantFallbackReason);
-  // A build that needs WebGPU features runs on WebGPU or not at all.
-  const backends: readonly Backend[] = variant?.needs.length ? ['webgpu'] : request.backends;
+  const backends = backendsFor(variant?.needs ?? []);
   let chosen: ChosenSession & { readonly canary?: CanaryInfo; readonly warmupMs?: number };
   try {
     chosen = await createCheckedSession(artifacts.model, artifacts.canary, {

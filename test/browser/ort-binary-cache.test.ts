@@ -4,6 +4,7 @@ import { openStore } from '../../src/artifacts/store/open-store.js';
 import type { RuntimeFileRecord } from '../../src/artifacts/store/schema.js';
 import { createRuntime } from '../../src/index.js';
 import { cacheOrtBinaries } from '../../src/session/ort-file-cache.js';
+import { describeFile, manifestDataUrl, singleFileManifest } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 
 /**
@@ -141,4 +142,35 @@ test('a model in its own worker, disposed right after its load: its worker ends 
   } finally {
     await rt.close();
   }
+});
+
+/**
+ * A warm start compiles onnxruntime-web's wasm build beside the cache read, when the build the
+ * load chose may run on wasm. A build that needs WebGPU features runs on WebGPU only: warming
+ * wasm for it was a 14 MB fetch and a compile for nothing, seen here as the wasm binary stored.
+ */
+test('a warm start of a build that needs WebGPU does not start the wasm runtime, whatever the backends order', async () => {
+  const adapter = await (
+    navigator as unknown as { gpu: { requestAdapter(): Promise<{ features: Set<string> }> } }
+  ).gpu.requestAdapter();
+  const feature = [...adapter.features].find((name) => /^[a-z0-9-]+$/.test(name));
+  expect(feature, 'precondition: the adapter has a feature to require').toBeDefined();
+  const url = new URL(models.mlp, location.href).href;
+  const file = { url, role: 'model', ...(await describeFile(url)) };
+  const manifest = manifestDataUrl({
+    ...singleFileManifest(`needs-gpu-${Date.now()}`, '1', url, file),
+    variants: [{ name: 'gpu', precision: 'float32', requires: [feature], files: [file] }],
+  });
+  await withDatabase((db) => db.clear('runtime'));
+  for (const start of ['download', 'warm start']) {
+    const rt = createRuntime({ backends: ['wasm', 'webgpu'] });
+    const model = await rt.load(manifest, { variant: 'gpu' });
+    expect([start, model.info.backend]).toEqual([start, 'webgpu']);
+    await rt.cache.usage(); // answers once the binaries fetched so far are stored
+    await rt.close();
+  }
+  // The WebGPU build's binary alone, not the wasm build's (`ort-wasm-simd-threaded.wasm`).
+  const stored = await storedBinaries();
+  expect(stored).toHaveLength(1);
+  expect(stored[0]).not.toMatch(/\/ort-wasm-simd-threaded\.wasm$/);
 });
