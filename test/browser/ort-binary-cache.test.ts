@@ -4,6 +4,7 @@ import { openStore } from '../../src/artifacts/store/open-store.js';
 import type { RuntimeFileRecord } from '../../src/artifacts/store/schema.js';
 import { createRuntime } from '../../src/index.js';
 import { cacheOrtBinaries } from '../../src/session/ort-file-cache.js';
+import { probeWebGpu } from '../../src/session/webgpu-probe.js';
 import { describeFile, manifestDataUrl, singleFileManifest } from '../support/browser/manifests.js';
 import { models } from '../support/browser/models.js';
 
@@ -121,12 +122,15 @@ async function storedBinaries(): Promise<string[]> {
   return whole.filter((url) => url !== false);
 }
 
+/** No binary stored, as on a first visit (the records from before are put back after the test). */
+const forgetBinaries = () => withDatabase((db) => db.clear('runtime'));
+
 /**
  * The binary is stored in the background once the load is over (0.3–0.45 s for 14 MB here); a
  * worker ended before that left the next visit offline without a runtime to start.
  */
 test('a runtime closed right after its first load has stored the binary first', async () => {
-  await withDatabase((db) => db.clear('runtime'));
+  await forgetBinaries();
   const rt = createRuntime({ backends: ['wasm'] });
   await rt.load(models.mlpManifest);
   await rt.close();
@@ -134,7 +138,7 @@ test('a runtime closed right after its first load has stored the binary first', 
 });
 
 test('a model in its own worker, disposed right after its load: its worker ends once the binary is stored', async () => {
-  await withDatabase((db) => db.clear('runtime'));
+  await forgetBinaries();
   const rt = createRuntime({ backends: ['wasm'] });
   try {
     await (await rt.load(models.mlpManifest, { ownWorker: true })).dispose();
@@ -150,10 +154,8 @@ test('a model in its own worker, disposed right after its load: its worker ends 
  * wasm for it was a 14 MB fetch and a compile for nothing, seen here as the wasm binary stored.
  */
 test('a warm start of a build that needs WebGPU does not start the wasm runtime, whatever the backends order', async () => {
-  const adapter = await (
-    navigator as unknown as { gpu: { requestAdapter(): Promise<{ features: Set<string> }> } }
-  ).gpu.requestAdapter();
-  const feature = [...adapter.features].find((name) => /^[a-z0-9-]+$/.test(name));
+  const support = await probeWebGpu();
+  const feature = 'features' in support ? [...support.features].find((name) => /^[a-z0-9-]+$/.test(name)) : undefined;
   expect(feature, 'precondition: the adapter has a feature to require').toBeDefined();
   const url = new URL(models.mlp, location.href).href;
   const file = { url, role: 'model', ...(await describeFile(url)) };
@@ -161,7 +163,7 @@ test('a warm start of a build that needs WebGPU does not start the wasm runtime,
     ...singleFileManifest(`needs-gpu-${Date.now()}`, '1', url, file),
     variants: [{ name: 'gpu', precision: 'float32', requires: [feature], files: [file] }],
   });
-  await withDatabase((db) => db.clear('runtime'));
+  await forgetBinaries();
   for (const start of ['download', 'warm start']) {
     const rt = createRuntime({ backends: ['wasm', 'webgpu'] });
     const model = await rt.load(manifest, { variant: 'gpu' });
