@@ -15,7 +15,7 @@ const quotaError = () => new StorageError('quota-exceeded', 'Storing 1000000 byt
 
 function fakeStore(overrides: Partial<Record<keyof ModelStore, unknown>>) {
   const store = {
-    hasFile: async () => false,
+    missingFiles: async (files: unknown[]) => files,
     readFile: async () => undefined,
     file: async () => undefined,
     purge: vi.fn(async () => undefined),
@@ -48,7 +48,7 @@ describe('quota', () => {
 
   test('preflight: files already stored need no room, and no estimate', async () => {
     const estimate = estimates({ usage: 999_999, quota: 1_000_000 });
-    const { store } = fakeStore({ hasFile: async () => true });
+    const { store } = fakeStore({ missingFiles: async () => [] });
     const cache = new CacheSession(store);
     expect(await cache.preflight([file])).toBe(0); // a warm start: every file is in the cache
     expect(store.evict).not.toHaveBeenCalled();

@@ -147,6 +147,21 @@ async function flipByte(index: number, at: number) {
   await db.put('chunks', { ...chunk, data: new Blob([bytes]) });
 }
 
+test('missingFiles: the files without a complete copy, in the order given', async () => {
+  const body = await open();
+  await feed(body, file.subarray(0, 2 * chunkBytes)); // stored in part: not complete
+  await body.close();
+  const partial = { sha256, bytes: file.byteLength };
+  const absent = { sha256: 'b'.repeat(64), bytes: 7 };
+  expect(await store.missingFiles([partial, absent])).toEqual([partial, absent]);
+  const again = await open(); // no validator: starts over
+  await feed(again, file);
+  expect((await again.finish()).sha256).toBe(sha256);
+  await again.commit();
+  expect(await store.missingFiles([absent, partial])).toEqual([absent]);
+  expect(await store.missingFiles([])).toEqual([]);
+});
+
 describe('9: reads check each chunk', () => {
   async function storeFile() {
     const body = await open();

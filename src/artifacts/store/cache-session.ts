@@ -51,8 +51,7 @@ export class CacheSession {
    */
   async preflight(files: readonly { readonly sha256: string; readonly bytes: number }[]): Promise<number | undefined> {
     return this.#safe(async (store) => {
-      let bytes = 0;
-      for (const file of files) if (!(await store.hasFile(file.sha256))) bytes += file.bytes;
+      const bytes = (await store.missingFiles(files)).reduce((sum, file) => sum + file.bytes, 0);
       // A warm start needs no room; `estimate()` is a round trip to the browser (7 ms, the
       // first in a worker) that would hold back the start of onnxruntime-web beside the read.
       if (bytes === 0) return 0;

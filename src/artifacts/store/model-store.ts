@@ -62,6 +62,13 @@ export class ModelStore {
     return (await this.file(sha256))?.complete === true;
   }
 
+  /** Of `files`, those without a complete stored copy: one read transaction for all of them. */
+  async missingFiles<T extends { readonly sha256: string }>(files: readonly T[]): Promise<T[]> {
+    const { store } = (await this.#open()).transaction('files');
+    const stored = await Promise.all(files.map((file) => store.get(file.sha256)));
+    return files.filter((_, i) => stored[i]?.complete !== true);
+  }
+
   /**
    * The verified bytes of a complete file, or undefined when absent, incomplete, of another size
    * than `expectedBytes` (when given) or corrupt (then purged). A file up to `wholeReadBytes` is
