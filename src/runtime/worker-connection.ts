@@ -129,14 +129,16 @@ export class WorkerConnection {
    */
   async closeAfterWrites(limitMs: number): Promise<void> {
     if (this.#started && !this.#failure && this.#pending.size === 0) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        this.call((remote) => remote.settleWrites()).catch(() => undefined),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, limitMs);
-        }),
-      ]);
-      clearTimeout(timer);
+      // A limit on the calls' timer, not a call timeout: that would end the worker as hung.
+      await new Promise<void>((resolve) => {
+        const limit = this.#deadlines.add(limitMs, resolve);
+        void this.call((remote) => remote.settleWrites())
+          .catch(() => undefined)
+          .then(() => {
+            limit.cancel();
+            resolve();
+          });
+      });
     }
     this.close();
   }
